@@ -1,0 +1,4 @@
+"""The curriculum model: files -> typed objects that remember their source positions.
+
+Nothing in this package imports a renderer.
+"""

@@ -1,0 +1,78 @@
+"""The documented block syntax for lessons and pages.
+
+Authors mark special passages with pymdownx admonitions, never raw HTML:
+
+    !!! facilitator "Before this lesson"
+        Text indented by four spaces belongs to the block.
+
+`???` makes the block collapsible (pymdownx.details), `???+` collapsible and open.
+The kinds below are the only ones the builder knows; renderers decide how each looks,
+and the participant edition drops `facilitator` blocks entirely.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+BLOCK_KINDS: dict[str, str] = {
+    "facilitator": "Facilitator-only notes; removed from the participant site and workbook.",
+    "activity": "An activity done in the session, with instructions.",
+    "reflection": "A reflection prompt; print gives ruled lines to write on.",
+    "scenario": "A realistic example situation from a school, workplace or community.",
+    "example": "A short example of words to say or a way to act.",
+    "tip": "A practical tip.",
+    "note": "A side note.",
+    "warning": "Something to be careful about.",
+    "myth": "A myth quoted in order to correct it; wording inside is exempt from language checks.",
+    "fact": "The fact that corrects a myth.",
+    "content-note": "A content note at the top of a page on a difficult topic.",
+    "help": "Where to get help now: renderers append the region's crisis lines.",
+    "key-points": "A summary of the main points.",
+}
+
+FACILITATOR_KINDS = frozenset({"facilitator"})
+
+_OPEN = re.compile(r'^(?P<indent> {0,3})(?P<marker>!!!|\?\?\?\+?)\s+(?P<kind>[A-Za-z][\w-]*)(?P<rest>.*)$')
+_TITLE = re.compile(r'^\s*"(?P<title>[^"]*)"\s*$')
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str
+    title: str | None
+    marker: str
+    start: int  # 0-based index of the opening line in the body
+    end: int  # 0-based index one past the last line of the block
+    col: int  # 1-based column of the kind word
+
+    def lines(self, body_lines: list[str]) -> list[str]:
+        """The block's content lines with the four-space indent removed."""
+        return [line[4:] if line.startswith("    ") else line.lstrip() for line in body_lines[self.start + 1 : self.end]]
+
+
+def find_blocks(body: str) -> list[Block]:
+    """Top-level admonition blocks in a Markdown body, with their line spans."""
+    lines = body.split("\n")
+    blocks = []
+    i = 0
+    in_fence = False
+    while i < len(lines):
+        line = lines[i]
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        m = None if in_fence else _OPEN.match(line)
+        if not m:
+            i += 1
+            continue
+        title_m = _TITLE.match(m.group("rest")) if m.group("rest").strip() else None
+        j = i + 1
+        while j < len(lines) and (lines[j].startswith("    ") or lines[j].strip() == ""):
+            j += 1
+        end = j
+        while end > i + 1 and lines[end - 1].strip() == "":
+            end -= 1
+        blocks.append(Block(kind=m.group("kind"), title=title_m.group("title") if title_m else None,
+                            marker=m.group("marker"), start=i, end=end, col=line.index(m.group("kind")) + 1))
+        i = max(j, i + 1)
+    return blocks

@@ -1,0 +1,364 @@
+"""Typed models of the curriculum format (version 1).
+
+These pydantic models are the single source of truth for the format: the loader validates
+YAML against them, `course schema` turns them into JSON Schema for editors, and renderers
+read the validated objects. No I/O happens here.
+
+Every model derives from `Node`, which remembers where its values came from (see
+`Node.where`). Positions are attached by `builder.model.load` after validation.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from builder.model.where import Where
+
+FORMAT_VERSION = 1
+
+# Identifier shapes. Ids are stable: exports and caches derive names from them.
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+MODULE_ID = r"^M[0-9]+$"
+OBJECTIVE_ID = r"^M[0-9]+\.O[0-9]+$"
+ACTIVITY_ID = r"^M[0-9]+\.A[0-9]+$"
+QUESTION_ID = r"^M[0-9]+\.Q[0-9]+$|^[A-Z][A-Z0-9]*\.Q[0-9]+$"
+SCENARIO_ID = r"^M[0-9]+\.S[0-9]+$"
+REGION = r"^[a-z]{2}$"
+DOMAIN = r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$"
+
+Markdown = Annotated[str, Field(min_length=1, description="Markdown text.")]
+Minutes = Annotated[int, Field(ge=1, le=24 * 60, description="A duration in minutes.")]
+
+
+class Node(BaseModel):
+    """Base of every model: unknown keys are errors, and values remember their source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+
+    _where: Where | None = PrivateAttr(default=None)
+    _field_where: dict[str, Where] = PrivateAttr(default_factory=dict)
+
+    def where(self, field: str | None = None) -> Where:
+        """Where this object (or one of its fields) was written: file, line and column."""
+        if field is not None and field in self._field_where:
+            return self._field_where[field]
+        if self._where is not None:
+            return self._where
+        return Where("<unknown>", 1, 1)
+
+
+# ---------------------------------------------------------------------------
+# curriculum/course.yaml
+
+
+class Author(Node):
+    name: str = Field(min_length=1)
+    role: str | None = None
+    url: str | None = None
+
+
+class ReadingLevel(Node):
+    target_grade: float = Field(8.0, ge=1, le=18, description="Flesch-Kincaid grade to aim for.")
+    sentences_to_show: int = Field(3, ge=0, le=20)
+
+
+class Page(Node):
+    """A course-wide Markdown page under `curriculum/pages/`."""
+
+    file: str = Field(min_length=1, description="Path relative to curriculum/.")
+    audience: Literal["all", "facilitator", "organiser"] = "all"
+
+
+class Course(Node):
+    """`curriculum/course.yaml`: the course as a whole."""
+
+    format: Literal[1] = Field(1, description="Version of this file format.")
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    subtitle: str | None = None
+    version: str = Field(pattern=r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
+    language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    audience: str = Field(min_length=1)
+    summary: Markdown
+    outcomes: list[str] = Field(min_length=1)
+    authors: list[Author] = Field(min_length=1)
+    license: str = Field(min_length=1)
+    default_region: str = Field(pattern=REGION)
+    modules: list[str] = Field(
+        min_length=1, description="Module folders under modules/, in teaching order."
+    )
+    pages: list[Page] = Field(default_factory=list)
+    link_allowlist: list[str] = Field(
+        default_factory=list, description="Domains that external links may point to."
+    )
+    reading_level: ReadingLevel = Field(default_factory=ReadingLevel)
+    resource_max_age_months: int = Field(12, ge=1, le=120)
+
+
+# ---------------------------------------------------------------------------
+# curriculum/resources.yaml
+
+
+class Contact(Node):
+    kind: Literal["call", "text", "chat", "web", "email", "videophone"]
+    value: str = Field(min_length=1, description="Number, short code, address or URL.")
+    label: str | None = Field(None, description="E.g. 'text HOME to 741741'.")
+
+
+class Resource(Node):
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    crisis: bool = Field(False, description="Shown in help blocks and on the crisis card.")
+    contacts: list[Contact] = Field(min_length=1)
+    hours: str = Field(min_length=1)
+    languages: list[str] = Field(default_factory=list)
+    who_for: str = Field(min_length=1)
+    notes: str | None = None
+    source: str | None = Field(None, description="URL of the page the details were checked on.")
+    verified_on: _dt.date
+
+
+class Region(Node):
+    name: str = Field(min_length=1)
+    emergency: str = Field(min_length=1, description="The emergency number, e.g. 911.")
+    emergency_notes: str | None = None
+    resources: list[Resource] = Field(min_length=1)
+
+
+class Resources(Node):
+    """`curriculum/resources.yaml`: support and crisis lines by region."""
+
+    format: Literal[1] = 1
+    regions: dict[Annotated[str, Field(pattern=REGION)], Region] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------------------
+# curriculum/glossary.yaml
+
+
+class Term(Node):
+    term: str = Field(min_length=1)
+    definition: str = Field(min_length=1, max_length=400)
+    aliases: list[str] = Field(default_factory=list)
+    see: list[str] = Field(default_factory=list, description="Other terms to look at.")
+
+
+class Glossary(Node):
+    format: Literal[1] = 1
+    terms: list[Term] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# modules/NN-slug/module.yaml
+
+
+class Objective(Node):
+    id: str = Field(pattern=OBJECTIVE_ID)
+    text: str = Field(min_length=1, description="An observable action: 'Describe …'.")
+
+
+ActivityKind = Literal["role-play", "discussion", "reflection", "worksheet"]
+
+
+class Activity(Node):
+    id: str = Field(pattern=ACTIVITY_ID)
+    kind: ActivityKind
+    title: str = Field(min_length=1)
+    duration: Minutes
+    objectives: list[str] = Field(default_factory=list)
+    instructions: Markdown
+    materials: list[str] = Field(default_factory=list)
+    scenario: str | None = Field(None, description="Role-play: the situation to act out.")
+    roles: list[str] = Field(default_factory=list, description="Role-play: who plays whom.")
+    observer_checklist: list[str] = Field(default_factory=list)
+    prompts: list[str] = Field(
+        default_factory=list, description="Questions to discuss or write about."
+    )
+    write_in_lines: int = Field(4, ge=0, le=30, description="Ruled lines per prompt in print.")
+
+
+class Adaptations(Node):
+    school: str | None = None
+    workplace: str | None = None
+    community: str | None = None
+    online: str | None = None
+
+
+class FacilitatorNotes(Node):
+    preparation: Markdown | None = None
+    timing: Markdown | None = None
+    sensitive_moments: Markdown | None = None
+    disclosure: Markdown | None = Field(
+        None, description="What to do if a participant discloses distress."
+    )
+    adaptations: Adaptations = Field(default_factory=Adaptations)
+
+
+class ModuleFile(Node):
+    """`modules/NN-slug/module.yaml` as written."""
+
+    format: Literal[1] = 1
+    id: str = Field(pattern=MODULE_ID)
+    title: str = Field(min_length=1)
+    summary: Markdown
+    duration: Minutes
+    objectives: list[Objective] = Field(min_length=1)
+    lessons: list[str] = Field(min_length=1, description="Lesson files in this folder, in order.")
+    activities: list[Activity] = Field(default_factory=list)
+    key_points: list[str] = Field(default_factory=list)
+    facilitator_notes: FacilitatorNotes = Field(default_factory=FacilitatorNotes)
+
+
+class LessonMeta(Node):
+    """Front matter of a lesson Markdown file."""
+
+    title: str = Field(min_length=1)
+    duration: Minutes
+    objectives: list[str] = Field(default_factory=list)
+    summary: str | None = None
+
+
+# ---------------------------------------------------------------------------
+# quizzes/NN-slug.yaml
+
+Difficulty = Literal["easy", "medium", "hard"]
+
+
+class Feedback(Node):
+    general: str | None = Field(None, description="Shown after any answer.")
+    correct: str | None = None
+    incorrect: str | None = None
+
+
+class Option(Node):
+    text: str = Field(min_length=1)
+    correct: bool = False
+    feedback: str | None = Field(None, description="Why this option is right or wrong.")
+
+
+class _QuestionBase(Node):
+    id: str = Field(pattern=QUESTION_ID)
+    objectives: list[str] = Field(min_length=1)
+    scenario: str | None = Field(None, description="Id of a scenario in this bank.")
+    stem: Markdown
+    feedback: Feedback = Field(default_factory=Feedback)
+    difficulty: Difficulty = "medium"
+    points: float = Field(1, gt=0, le=100)
+    tags: list[str] = Field(default_factory=list)
+
+
+class SingleChoice(_QuestionBase):
+    type: Literal["single"]
+    options: list[Option] = Field(min_length=2, max_length=10)
+
+
+class MultipleResponse(_QuestionBase):
+    type: Literal["multiple"]
+    options: list[Option] = Field(min_length=2, max_length=10)
+
+
+class TrueFalse(_QuestionBase):
+    type: Literal["true_false"]
+    answer: bool
+    feedback_true: str | None = Field(None, description="Feedback for answering 'true'.")
+    feedback_false: str | None = Field(None, description="Feedback for answering 'false'.")
+
+
+class ShortAnswer(_QuestionBase):
+    type: Literal["short_answer"]
+    accepted: list[str] = Field(min_length=1)
+    case_sensitive: bool = False
+
+
+class Pair(Node):
+    left: str = Field(min_length=1)
+    right: str = Field(min_length=1)
+
+
+class Matching(_QuestionBase):
+    type: Literal["matching"]
+    pairs: list[Pair] = Field(min_length=2, max_length=10)
+    distractors: list[str] = Field(default_factory=list, description="Extra right-hand items.")
+
+
+class Ordering(_QuestionBase):
+    type: Literal["ordering"]
+    items: list[str] = Field(min_length=2, max_length=10, description="In the correct order.")
+
+
+class Reflection(_QuestionBase):
+    type: Literal["reflection"]
+    model_answer: Markdown | None = None
+    lines: int = Field(6, ge=1, le=40)
+
+
+Question = Annotated[
+    Union[SingleChoice, MultipleResponse, TrueFalse, ShortAnswer, Matching, Ordering, Reflection],
+    Field(discriminator="type"),
+]
+
+QUESTION_TYPES = (
+    "single",
+    "multiple",
+    "true_false",
+    "short_answer",
+    "matching",
+    "ordering",
+    "reflection",
+)
+AUTO_GRADED = frozenset(QUESTION_TYPES) - {"reflection"}
+
+
+class Scenario(Node):
+    id: str = Field(pattern=SCENARIO_ID)
+    title: str | None = None
+    text: Markdown
+
+
+class QuizBank(Node):
+    """`quizzes/NN-slug.yaml`: the question bank of one module."""
+
+    format: Literal[1] = 1
+    module: str = Field(pattern=MODULE_ID)
+    scenarios: list[Scenario] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# quizzes/forms.yaml
+
+
+class Draw(Node):
+    objectives: list[str] | Literal["all"] = "all"
+    per_objective: int = Field(1, ge=1, le=20)
+    types: list[str] = Field(default_factory=list, description="Only these types; empty = any.")
+
+
+class Form(Node):
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    description: str | None = None
+    modules: list[str] | Literal["all"] = "all"
+    draw: Draw = Field(default_factory=Draw)
+    seed: int = 1
+    variants: list[Annotated[str, Field(pattern=r"^[A-Z]$")]] = Field(default_factory=lambda: ["A"])
+
+
+class Forms(Node):
+    format: Literal[1] = 1
+    forms: list[Form] = Field(default_factory=list)
+
+
+# The files the loader validates against a model, by role.
+FILE_MODELS: dict[str, type[Node]] = {
+    "course": Course,
+    "resources": Resources,
+    "glossary": Glossary,
+    "module": ModuleFile,
+    "lesson": LessonMeta,
+    "quiz": QuizBank,
+    "forms": Forms,
+}
