@@ -76,3 +76,17 @@ def find_blocks(body: str) -> list[Block]:
                             marker=m.group("marker"), start=i, end=end, col=line.index(m.group("kind")) + 1))
         i = max(j, i + 1)
     return blocks
+
+
+def strip_blocks(body: str, kinds: frozenset[str] = FACILITATOR_KINDS) -> str:
+    """The body without blocks of the given kinds (participant editions drop facilitator notes).
+
+    Removed lines are replaced by nothing; line positions of later text are not kept, so
+    call this only when rendering, never before checks.
+    """
+    lines = body.split("\n")
+    drop: set[int] = set()
+    for b in find_blocks(body):
+        if b.kind in kinds:
+            drop.update(range(b.start, b.end))
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
