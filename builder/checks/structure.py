@@ -108,14 +108,13 @@ def _objective_refs(p: Project) -> Iterator[tuple[str, Where, str, list[str]]]:
         own = [o.id for o in m.objectives]
         for lesson in m.lessons:
             for i, ref in enumerate(lesson.meta.objectives):
-                yield ref, lesson.meta._field_where.get(f"objectives[{i}]", lesson.meta.where("objectives")), \
-                    f"lesson {lesson.stem}", own
+                yield ref, _item(lesson.meta, "objectives", i), f"lesson {lesson.stem}", own
         for a in m.data.activities:
             for i, ref in enumerate(a.objectives):
-                yield ref, a._field_where.get(f"objectives[{i}]", a.where("objectives")), f"activity {a.id}", own
+                yield ref, _item(a, "objectives", i), f"activity {a.id}", own
         for q in m.questions:
             for i, ref in enumerate(q.objectives):
-                yield ref, q._field_where.get(f"objectives[{i}]", q.where("objectives")), f"question {q.id}", own
+                yield ref, _item(q, "objectives", i), f"question {q.id}", own
 
 
 @check
@@ -186,7 +185,7 @@ def coverage(p: Project) -> Iterator[Diagnostic]:
             if m.quiz is not None and o.id not in assessed:
                 yield diag(UNASSESSED, o.where("id"), f"objective {o.id} is not assessed by any question",
                            f"add a question with `objectives: [{o.id}]` to {m.quiz_path}")
-        if m.quiz is None:
+        if m.quiz is None and m.quiz_path is None:
             yield diag(NO_QUIZ, m.data.where("id"), f"module {m.id} has no quiz bank",
                        f"create quizzes/{m.folder}.yaml")
 
@@ -212,11 +211,15 @@ def question_sanity(p: Project) -> Iterator[Diagnostic]:
                                      f"question {q.id}: {side} side", fold=True):
                     yield diag(Q_PAIRS, d.where, d.message, "each side of a matching pair must be unique")
         elif isinstance(q, schema.Ordering):
-            yield from _duplicates(((item.strip(), q.where("items")) for item in q.items),
+            yield from _duplicates(((item.strip(), _item(q, "items", i)) for i, item in enumerate(q.items)),
                                    f"question {q.id}: item", fold=True)
         elif isinstance(q, schema.ShortAnswer):
-            yield from _duplicates(((a.strip(), q.where("accepted")) for a in q.accepted),
+            yield from _duplicates(((a.strip(), _item(q, "accepted", i)) for i, a in enumerate(q.accepted)),
                                    f"question {q.id}: accepted answer", fold=not q.case_sensitive)
+
+
+def _item(node: schema.Node, field: str, index: int) -> Where:
+    return node._field_where.get(f"{field}[{index}]") or node.where(field)
 
 
 def _documents(p: Project) -> Iterator[Document]:

@@ -121,7 +121,7 @@ class _Loader:
             return None, self.diags
         modules = self._modules(course)
         pages, audience = self._pages(course)
-        self._orphans(course)
+        self._orphans(course, modules)
         project = Project(
             root=self.root,
             course=course,
@@ -150,7 +150,10 @@ class _Loader:
                 continue
             assert path is not None
             data = self._yaml(path / "module.yaml", schema.ModuleFile)
+            quiz_path = self.root / "quizzes" / f"{folder}.yaml"
             if data is None:
+                if quiz_path.exists():  # still report the bank's own problems in this run
+                    self._yaml(quiz_path, schema.QuizBank)
                 continue
             module = Module(folder=folder, number=int(m.group(1)), slug=m.group(2), data=data,
                             path=f"modules/{folder}/module.yaml")
@@ -158,10 +161,9 @@ class _Loader:
                 lesson = self._lesson(module, path, name, _item_where(data, "lessons", j))
                 if lesson is not None:
                     module.lessons.append(lesson)
-            quiz_path = self.root / "quizzes" / f"{folder}.yaml"
             if quiz_path.exists():
-                module.quiz = self._yaml(quiz_path, schema.QuizBank)
                 module.quiz_path = rel(self.root, quiz_path)
+                module.quiz = self._yaml(quiz_path, schema.QuizBank)
             modules.append(module)
         return modules
 
@@ -224,8 +226,9 @@ class _Loader:
             audience[doc.path] = page.audience
         return pages, audience
 
-    def _orphans(self, course: schema.Course) -> None:
+    def _orphans(self, course: schema.Course, modules: list[Module]) -> None:
         listed = set(course.modules)
+        lessons_of = {m.folder: set(m.data.lessons) for m in modules}
         modules_dir = self.root / "modules"
         if modules_dir.is_dir():
             for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir()):
@@ -234,16 +237,14 @@ class _Loader:
                                            f"module folder {folder.name!r} is not listed in course.yaml",
                                            "add it to `modules:` in curriculum/course.yaml or delete it"))
                     continue
-                module_yaml = folder / "module.yaml"
-                lessons: set[str] = set()
-                if module_yaml.exists():
-                    text, _, _ = read_text(self.root, module_yaml)
-                    lessons = set(re.findall(r"^\s*-\s*['\"]?([^'\"\s#]+\.md)", text or "", re.M))
+                if folder.name not in lessons_of:
+                    continue  # its module.yaml did not load: that error is already reported
                 for md in sorted(folder.glob("*.md")):
-                    if md.name not in lessons:
+                    if md.name not in lessons_of[folder.name]:
                         self.diags.append(diag(ORPHAN, Where(rel(self.root, md), 1, 1),
                                                f"lesson file {md.name!r} is not listed in module.yaml",
-                                               f"add it to `lessons:` in {rel(self.root, module_yaml)} or delete it"))
+                                               f"add it to `lessons:` in modules/{folder.name}/module.yaml "
+                                               "or delete it"))
         quizzes = self.root / "quizzes"
         if quizzes.is_dir():
             for bank in sorted(quizzes.glob("*.yaml")):
