@@ -10,7 +10,7 @@ import difflib
 from collections import defaultdict
 from typing import Callable, Iterable, Iterator
 
-from builder.diagnostics import Diagnostic, diag, register
+from builder.diagnostics import Code, Diagnostic, diag, register
 from builder.model import schema
 from builder.model.blocks import BLOCK_KINDS, find_blocks
 from builder.model.project import Document, Project
@@ -29,7 +29,7 @@ UNTAUGHT = register("coverage.untaught", "An objective no lesson covers.", "warn
 UNASSESSED = register("coverage.unassessed", "An objective no question assesses.", "warning")
 NO_QUIZ = register("coverage.no-quiz", "A module without a quiz bank.", "warning")
 Q_CORRECT = register("question.correct", "A question whose correct answers do not fit its type.")
-Q_DUPLICATE = register("question.duplicate-option", "The same option twice in one question.")
+Q_DUPLICATE = register("question.duplicate-option", "The same option, item or accepted answer twice in a question.")
 Q_PAIRS = register("question.pairs", "Matching pairs with repeated sides.")
 BLOCK_KIND = register("block.kind", "An admonition block of a kind the builder does not know.")
 NO_CRISIS = register("resources.no-crisis", "A region with no crisis line.", "warning")
@@ -50,13 +50,15 @@ def run_structure_checks(project: Project) -> list[Diagnostic]:
     return out
 
 
-def _duplicates(items: Iterable[tuple[str, Where]], what: str, fold: bool = False) -> Iterator[Diagnostic]:
+def _duplicates(
+    items: Iterable[tuple[str, Where]], what: str, fold: bool = False, code: Code = DUPLICATE_ID
+) -> Iterator[Diagnostic]:
     first: dict[str, Where] = {}
     for key, where in items:
         k = key.casefold() if fold else key
         if k in first:
-            yield diag(DUPLICATE_ID, where, f"{what} '{key}' is already used at {first[k]}",
-                       "give each one its own id")
+            yield diag(code, where, f"{what} '{key}' is already used at {first[k]}",
+                       "give each one its own id" if code is DUPLICATE_ID else "remove or reword one of them")
         else:
             first[k] = where
 
@@ -204,18 +206,17 @@ def question_sanity(p: Project) -> Iterator[Diagnostic]:
                            f"multiple-response question {q.id} has no correct option",
                            "mark at least one option `correct: true`")
             yield from _duplicates(((o.text.strip(), o.where("text")) for o in q.options),
-                                   f"question {q.id}: option", fold=True)
+                                   f"question {q.id}: option", fold=True, code=Q_DUPLICATE)
         elif isinstance(q, schema.Matching):
             for side in ("left", "right"):
-                for d in _duplicates(((getattr(pair, side).strip(), pair.where(side)) for pair in q.pairs),
-                                     f"question {q.id}: {side} side", fold=True):
-                    yield diag(Q_PAIRS, d.where, d.message, "each side of a matching pair must be unique")
+                yield from _duplicates(((getattr(pair, side).strip(), pair.where(side)) for pair in q.pairs),
+                                       f"question {q.id}: {side} side", fold=True, code=Q_PAIRS)
         elif isinstance(q, schema.Ordering):
             yield from _duplicates(((item.strip(), _item(q, "items", i)) for i, item in enumerate(q.items)),
-                                   f"question {q.id}: item", fold=True)
+                                   f"question {q.id}: item", fold=True, code=Q_DUPLICATE)
         elif isinstance(q, schema.ShortAnswer):
             yield from _duplicates(((a.strip(), _item(q, "accepted", i)) for i, a in enumerate(q.accepted)),
-                                   f"question {q.id}: accepted answer", fold=not q.case_sensitive)
+                                   f"question {q.id}: accepted answer", fold=not q.case_sensitive, code=Q_DUPLICATE)
 
 
 def _item(node: schema.Node, field: str, index: int) -> Where:

@@ -94,11 +94,11 @@ def test_question_sanity(tmp_path: Path) -> None:
         "quizzes/01-first-steps.yaml:13:7: error: single-choice question M1.Q01 has 2 correct options; it needs "
         "exactly one [question.correct]",
         "quizzes/01-first-steps.yaml:31:15: error: question M1.Q02: option 'nodding' is already used at "
-        "quizzes/01-first-steps.yaml:28:15 [id.duplicate]",
+        "quizzes/01-first-steps.yaml:28:15 [question.duplicate-option]",
         "quizzes/01-first-steps.yaml:64:16: error: question M1.Q05: right side '\"What was that like?\"' is already "
         "used at quizzes/01-first-steps.yaml:62:16 [question.pairs]",
         "quizzes/01-first-steps.yaml:77:9: error: question M1.Q06: item 'listen' is already used at "
-        "quizzes/01-first-steps.yaml:76:9 [id.duplicate]",
+        "quizzes/01-first-steps.yaml:76:9 [question.duplicate-option]",
         "4 errors in 13 files",
     ]
 
