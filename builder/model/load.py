@@ -22,8 +22,8 @@ from builder.diagnostics import Diagnostic, diag, register
 from builder.model import schema
 from builder.model.project import Document, Lesson, Module, Project
 from builder.model.source import (
+    ParseCache,
     Positions,
-    parse_yaml,
     read_text,
     rel,
     resolve_inside,
@@ -65,13 +65,22 @@ _TYPE_WORDS = {
 }
 
 
-def load_project(root: Path) -> tuple[Project | None, list[Diagnostic]]:
-    return _Loader(root.resolve()).load()
+CACHE_FILE = Path(".cache") / "parse.pickle"
+
+
+def load_project(root: Path, cache: bool = True) -> tuple[Project | None, list[Diagnostic]]:
+    """Load the project at `root`. With `cache`, parsed YAML is reused from `.cache/`."""
+    root = root.resolve()
+    loader = _Loader(root, ParseCache(root / CACHE_FILE if cache else None))
+    result = loader.load()
+    loader.cache.save()
+    return result
 
 
 class _Loader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: ParseCache) -> None:
         self.root = root
+        self.cache = cache
         self.diags: list[Diagnostic] = []
         self.sources: dict[str, str] = {}
 
@@ -90,7 +99,7 @@ class _Loader:
         if text is None:
             return None
         name = rel(self.root, path)
-        data, positions, problems = parse_yaml(text, name)
+        data, positions, problems = self.cache.parse(text, name)
         self.diags.extend(problems)
         if data is None and not problems:
             self.diags.append(diag(SCHEMA_MISSING, Where(name, 1, 1), "file holds no YAML data",
@@ -177,7 +186,7 @@ class _Loader:
             self.diags.append(diag(LESSON_FRONT, Where(name, 1, 1), "no YAML front matter at the top of the file",
                                    "start the file with '---', then 'title:' and 'duration:', then '---'"))
             return None
-        data, positions, problems = parse_yaml(front, name, line_offset=1)
+        data, positions, problems = self.cache.parse(front, name, line_offset=1)
         self.diags.extend(problems)
         if problems:
             return None

@@ -238,3 +238,61 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     front = text[4 : end + 1]
     body = text[end + 5 :]
     return front, body, front.count("\n") + 3
+
+
+class ParseCache:
+    """Parsed YAML (data, positions, diagnostics) keyed by a hash of the file's text.
+
+    Parsing dominates `course check` on large courses; the cache is one pickle file under
+    `.cache/` that is read once and rewritten atomically only when something changed. Entries
+    of files not seen in a run are dropped, so it never grows beyond the course. A damaged
+    or foreign cache file is ignored, never trusted for more than a miss.
+    """
+
+    VERSION = b"parse-cache-1"
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        self.changed = False
+        if path is not None and path.exists():
+            try:
+                import pickle
+
+                with path.open("rb") as f:
+                    if f.read(len(self.VERSION)) == self.VERSION:
+                        self.old = pickle.load(f)
+            except Exception:  # noqa: BLE001 - any damage means a cold cache
+                self.old = {}
+
+    @staticmethod
+    def key(text: str, path: str, line_offset: int) -> str:
+        import hashlib
+
+        return hashlib.sha256(f"{path}\0{line_offset}\0{text}".encode()).hexdigest()
+
+    def parse(self, text: str, path: str, line_offset: int = 0) -> tuple[Any, Positions, list[Diagnostic]]:
+        key = self.key(text, path, line_offset)
+        hit = self.old.get(key)
+        if hit is None:
+            hit = parse_yaml(text, path, line_offset)
+            self.changed = True
+        self.new[key] = hit
+        return hit
+
+    def save(self) -> None:
+        if self.path is None or not (self.changed or self.old.keys() != self.new.keys()):
+            return
+        import pickle
+        import tempfile
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".parse-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(self.VERSION)
+                pickle.dump(self.new, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a read-only checkout simply runs without a cache
