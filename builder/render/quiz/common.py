@@ -156,7 +156,8 @@ def make_item(module: Module, q: schema.Question, ident: str | None = None,
     if sc is not None:
         head = f"<p><strong>{_esc(one_line(sc.title))}</strong></p>" if sc.title else ""
         stem_html = head + md_html(sc.text) + stem_html
-        stem_text = " ".join(p for p in (one_line(sc.title or ""), plain(sc.text), stem_text) if p)
+        title = f"{one_line(sc.title)}:" if sc.title else ""
+        stem_text = " ".join(p for p in (title, plain(sc.text), stem_text) if p)
     fb = q.feedback
     kw: dict[str, object] = dict(
         ident=ident or q.id, q=q, module_id=module.id, stem_html=stem_html, stem_text=stem_text,
