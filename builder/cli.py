@@ -129,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("print", parents=[common], help="build one printable PDF")
     p.add_argument("what", nargs="?", default="workbook",
                    help="workbook | handout:M | facilitator | quiz:M | form:ID | card | certificate | list")
-    p.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    p.add_argument("--paper", choices=["a4", "letter"], default=None,
+                   help="paper size (default: the usual paper of the region: letter for us, ca)")
     p.add_argument("--region", help="region for crisis lines")
     p.add_argument("--out", type=Path, help="output file or folder")
     p.set_defaults(func=_lazy("builder.render.print.cli", "cmd_print"))

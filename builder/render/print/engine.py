@@ -1,0 +1,256 @@
+"""HTML to PDF with WeasyPrint: the course font, a fetcher that stays home, a process pool.
+
+WeasyPrint is imported only inside `_Worker` (in the pool's processes, or in this process when
+one document is rendered), never at module import: `course build --no-pdf`, `plan_pdfs` and
+the site never pay for it.
+
+Rendering many documents in a few long-lived processes is the fast path (measured 1.5-1.8x
+over one process per document); each worker parses the shared stylesheet and loads the
+fonts once. A finished PDF is cached by a hash of everything that shapes it, so a rebuild
+with unchanged sources copies instead of rendering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from builder.render import Paper
+
+FONT_PACKAGE = Path("node_modules/@fontsource/atkinson-hyperlegible/files")
+FONT_FAMILY = "Atkinson Hyperlegible"
+STYLESHEET = Path(__file__).parent / "templates" / "print.css"
+PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
+
+# unicode-range of the two fontsource subsets (copied from the package's index.css), so
+# WeasyPrint picks the right file for each character.
+_SUBSETS = {
+    "latin": "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,"
+             "U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD",
+    "latin-ext": "U+0100-02BA,U+02BD-02C5,U+02C7-02CC,U+02CE-02D7,U+02DD-02FF,U+0304,U+0308,"
+                 "U+0329,U+1D00-1DBF,U+1E00-1E9F,U+1EF2-1EFF,U+2020,U+20A0-20AB,U+20AD-20C0,"
+                 "U+2113,U+2C60-2C7F,U+A720-A7FF",
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to write: its HTML and where it goes."""
+
+    name: str  # file name, e.g. "workbook.pdf"
+    html: str
+    page_css: str  # paper size and running footer text for this document
+    target: Path
+
+
+@dataclass
+class Outcome:
+    name: str
+    pages: int = 0
+    seconds: float = 0.0
+    cached: bool = False
+    problems: list[str] = field(default_factory=list)  # fetches refused, images not loaded
+    warnings: list[str] = field(default_factory=list)  # anything else WeasyPrint logged
+
+
+class FontMissing(Exception):
+    pass
+
+
+def find_font_dir(root: Path) -> Path:
+    """The course font files: the project's node_modules, else the builder checkout's."""
+    for base in (root, Path(__file__).resolve().parents[3]):
+        d = base / FONT_PACKAGE
+        if (d / "atkinson-hyperlegible-latin-400-normal.woff2").is_file():
+            return d.resolve()
+    raise FontMissing(f"the course font is missing: {FONT_PACKAGE} (run `npm ci`); "
+                      "PDFs are never made with a substitute system font")
+
+
+def font_faces_css(font_dir: Path) -> str:
+    """@font-face rules for the regular, bold and italic faces of both subsets."""
+    rules = []
+    for subset, ranges in _SUBSETS.items():
+        for weight in (400, 700):
+            for style in ("normal", "italic"):
+                f = font_dir / f"atkinson-hyperlegible-{subset}-{weight}-{style}.woff2"
+                rules.append(f"@font-face {{ font-family: '{FONT_FAMILY}'; font-weight: {weight}; "
+                             f"font-style: {style}; src: url('{f.as_uri()}') format('woff2'); "
+                             f"unicode-range: {ranges}; }}")
+    return "\n".join(rules)
+
+
+def page_css(paper: Paper, footer: str) -> str:
+    """The per-document page rules: paper size and the footer text."""
+    return (f"@page {{ size: {PAPER_SIZES[paper]}; }}\n"
+            f":root {{ --footer: {css_string(footer)}; }}\n"
+            f"@page :right {{ @bottom-left {{ content: {css_string(footer)}; }} }}\n"
+            f"@page :left {{ @bottom-right {{ content: {css_string(footer)}; }} }}\n")
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal for any text."""
+    return '"' + re.sub(r'(["\\])', r"\\\1", text).replace("\n", " ") + '"'
+
+
+def epoch_of(date: str) -> int:
+    """Midnight UTC of an ISO date, for the timestamps fontTools writes into font subsets."""
+    try:
+        d = dt.date.fromisoformat(date)
+    except ValueError:
+        d = dt.date(1980, 1, 1)
+    return int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def cache_key(job: Job, font_dir: Path) -> str:
+    """Everything that shapes the PDF bytes: HTML, CSS, fonts, images and library versions."""
+    h = hashlib.sha256()
+    for part in (job.html, job.page_css, STYLESHEET.read_text(encoding="utf-8")):
+        h.update(part.encode())
+        h.update(b"\0")
+    for dist in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}\0".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    files = sorted(font_dir.glob("*.woff2"))
+    files += [Path(p) for p in sorted(set(re.findall(r'src="file://([^"]+)"', job.html)))]
+    for f in files:
+        try:
+            st = f.stat()
+            h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+        except OSError:
+            h.update(f"{f}:missing\0".encode())
+    return h.hexdigest()
+
+
+def render_jobs(jobs: list[Job], allowed: list[Path], font_dir: Path, workers: int, build_date: str,
+                cache_dir: Path | None) -> list[Outcome]:
+    """Render every job (in a pool when there are several), reusing cached PDFs."""
+    outcomes: dict[str, Outcome] = {}
+    todo: list[tuple[Job, str]] = []
+    for job in jobs:
+        key = cache_key(job, font_dir) if cache_dir else ""
+        cached = cache_dir / f"{key}.pdf" if cache_dir else None
+        if cached is not None and cached.is_file():
+            _copy_atomic(cached, job.target)
+            outcomes[job.name] = Outcome(job.name, pages=_count_pages(cached), cached=True)
+        else:
+            todo.append((job, key))
+    # Longest first, so the workbook does not start last and hold up the whole build.
+    todo.sort(key=lambda jk: -len(jk[0].html))
+    init = (tuple(str(a) for a in allowed), str(font_dir), epoch_of(build_date))
+    n = max(1, min(workers, len(todo)))
+    if n == 1:
+        worker = _Worker(*init)
+        results = [worker.render(job) for job, _ in todo]
+    else:
+        with ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=init) as pool:
+            results = list(pool.map(_render_in_worker, [job for job, _ in todo]))
+    for (job, key), out in zip(todo, results):
+        outcomes[job.name] = out
+        if cache_dir and not out.problems and job.target.is_file():
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            _copy_atomic(job.target, cache_dir / f"{key}.pdf")
+    return [outcomes[job.name] for job in jobs]
+
+
+def _copy_atomic(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
+def _count_pages(pdf: Path) -> int:
+    # Every page object of a WeasyPrint PDF is written as "/Type /Page" exactly once.
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
+
+
+# -- the worker side -------------------------------------------------------------------------
+
+_WORKER: _Worker | None = None
+
+
+def _init_worker(allowed: tuple[str, ...], font_dir: str, epoch: int) -> None:
+    global _WORKER
+    _WORKER = _Worker(allowed, font_dir, epoch)
+
+
+def _render_in_worker(job: Job) -> Outcome:
+    assert _WORKER is not None
+    return _WORKER.render(job)
+
+
+class _LogCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record.getMessage())
+
+
+class _Worker:
+    """Holds WeasyPrint, the parsed stylesheet and the loaded fonts for many documents."""
+
+    def __init__(self, allowed: tuple[str, ...], font_dir: str, epoch: int) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from builder.render.print.fetcher import SafeFetcher
+
+        self.epoch = epoch
+        self.fetcher = SafeFetcher([Path(a) for a in allowed])
+        self.fonts = FontConfiguration()
+        css = font_faces_css(Path(font_dir)) + "\n" + STYLESHEET.read_text(encoding="utf-8")
+        self.log = _LogCollector()
+        logging.getLogger("weasyprint").addHandler(self.log)
+        self.stylesheet = CSS(string=css, font_config=self.fonts, url_fetcher=self.fetcher)
+
+    def render(self, job: Job) -> Outcome:
+        from weasyprint import CSS, HTML
+
+        started = time.perf_counter()
+        self.log.records.clear()
+        self.fetcher.refused.clear()
+        # fontTools stamps subset fonts with SOURCE_DATE_EPOCH or the current time: pin it to
+        # the build date so the same sources give byte-identical PDFs.
+        saved = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = saved if saved and saved.isdigit() else str(self.epoch)
+        try:
+            doc = HTML(string=job.html, base_url=self.fetcher.roots[0].as_uri() + "/",
+                       url_fetcher=self.fetcher).render(
+                stylesheets=[self.stylesheet, CSS(string=job.page_css, font_config=self.fonts)],
+                font_config=self.fonts, pdf_variant="pdf/ua-1")
+            job.target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = job.target.with_name(f".{job.target.name}.{os.getpid()}.tmp")
+            doc.write_pdf(tmp, pdf_variant="pdf/ua-1", optimize_images=False)
+            os.replace(tmp, job.target)
+        finally:
+            if saved is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = saved
+        problems = [f"refused to fetch {url}" for url in self.fetcher.refused]
+        problems += [r for r in self.log.records if "Failed to load" in r or "fetch" in r.lower()]
+        warnings = [r for r in self.log.records if r not in problems]
+        return Outcome(job.name, pages=len(doc.pages), seconds=time.perf_counter() - started,
+                       problems=problems, warnings=warnings)
+
+
+def describe(outcomes: list[Outcome]) -> dict[str, Any]:
+    """Totals for reports: documents, pages, seconds, cache hits."""
+    return {"documents": len(outcomes), "pages": sum(o.pages for o in outcomes),
+            "seconds": round(sum(o.seconds for o in outcomes), 2),
+            "cached": sum(o.cached for o in outcomes)}

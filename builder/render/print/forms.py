@@ -1,0 +1,58 @@
+"""Assessment forms for print, drawn by the quiz package (one drawing algorithm, not two).
+
+`builder.render.quiz.forms` decides which questions each form variant holds and in what
+order; this adapter only asks it and turns the answer into what the paper renderer needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass, field
+
+from builder.model.project import Project
+from builder.model.schema import Question, Scenario
+
+_FORMS_MODULE = "builder.render.quiz.forms"
+
+
+@dataclass
+class DrawnForm:
+    """A form variant as printed: questions in order, option orders, scenarios they cite."""
+
+    questions: list[Question]
+    # question id -> display order of its parts (options, matching right column, ordering items)
+    orders: dict[str, list[int]] = field(default_factory=dict)
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+
+
+def available() -> bool:
+    """Whether the quiz package's form-drawing API is installed."""
+    try:
+        return importlib.util.find_spec(_FORMS_MODULE) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def draw(project: Project, form_id: str, variant: str) -> DrawnForm:
+    """The questions of one variant of a form, as the quiz package draws them."""
+    forms = importlib.import_module(_FORMS_MODULE)
+    items = forms.build_form(project, form_id, variant)
+    return DrawnForm(questions=[item.question for item in items],
+                     orders={item.question.id: list(item.order) for item in items if item.order},
+                     scenarios=all_scenarios(project))
+
+
+def form_question_ids(project: Project) -> set[str]:
+    """Ids of every question that some form variant uses (kept out of workbook self-checks)."""
+    if not available() or not project.forms:
+        return set()
+    ids: set[str] = set()
+    for form in project.forms.forms:
+        for v in form.variants:
+            ids.update(q.id for q in draw(project, form.id, v).questions)
+    return ids
+
+
+def all_scenarios(project: Project) -> dict[str, Scenario]:
+    return {s.id: s for m in project.modules if m.quiz for s in m.quiz.scenarios}

@@ -1,0 +1,218 @@
+"""Markdown to HTML for print: the site's block kinds, reshaped for paper.
+
+Lessons and pages use Python-Markdown with the same extensions as the site (admonition,
+pymdownx.details, tables, attr_list, abbr). A tree processor then adapts the result to one
+long printed document:
+
+- headings move down (a lesson's `##` becomes `h3` under the module `h1` and lesson `h2`),
+  so PDF bookmarks nest properly;
+- ids get a per-lesson prefix so that they stay unique in a workbook of many lessons;
+- collapsible `???` blocks are printed open, as ordinary blocks;
+- `!!! reflection` blocks get ruled lines to write on;
+- `!!! help` blocks get the build region's crisis lines appended;
+- images are resolved to files inside the project (the URL fetcher refuses anything else);
+- links to other Markdown files become links inside the PDF, or plain text.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from builder.model.schema import Region
+
+EXTENSIONS = ["admonition", "pymdownx.details", "tables", "attr_list", "abbr", "sane_lists"]
+
+# Ruled lines under a reflection block when the author gives no number.
+REFLECTION_LINES = 5
+
+_HEADING = re.compile(r"^h([1-6])$")
+
+
+@dataclass
+class Problem:
+    """Something wrong in the Markdown that print cannot render well (reported by the caller)."""
+
+    path: str
+    line: int
+    message: str
+    code: str
+
+
+@dataclass
+class DocContext:
+    """Where a piece of Markdown comes from and how it is placed in the printed document."""
+
+    path: str  # source file, relative to the project root
+    line: int = 1  # line of the file where the Markdown starts
+    heading_offset: int = 0  # added to every heading level
+    id_prefix: str = ""  # prefixed to every id, e.g. "m1-l2-"
+    anchors: dict[str, str] = field(default_factory=dict)  # project path of a .md -> "#anchor"
+
+
+class PrintMarkdown:
+    """One reusable converter per process (building Markdown instances is the slow part)."""
+
+    def __init__(self, root: Path, region: Region | None) -> None:
+        self.root = root
+        self.region = region
+        self.problems: list[Problem] = []
+        self._ext = _PrintExtension(self)
+        self._md = markdown.Markdown(extensions=[*EXTENSIONS, self._ext], output_format="html")
+        self._inline = markdown.Markdown(extensions=["attr_list", "abbr"], output_format="html")
+        for md in (self._md, self._inline):
+            _escape_raw_html(md)
+        self.ctx = DocContext(path="")
+
+    def block(self, text: str, ctx: DocContext) -> str:
+        """Convert Markdown that may hold paragraphs, lists, tables and admonitions."""
+        self.ctx = ctx
+        self._md.reset()
+        return self._md.convert(text)
+
+    def inline(self, text: str) -> str:
+        """Convert one short Markdown string (a key point, an option) without the <p>."""
+        self._inline.reset()
+        html = self._inline.convert(text)
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return html
+
+
+def _escape_raw_html(md: markdown.Markdown) -> None:
+    """Authors write Markdown, never HTML: `<care>` in a question is text, not a tag."""
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+
+
+class _PrintExtension(Extension):
+    def __init__(self, owner: PrintMarkdown) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # Priority below the admonition/details/attr_list processors: see the finished tree.
+        md.treeprocessors.register(_PrintTree(md, self.owner), "print_tree", 1)
+
+
+class _PrintTree(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, owner: PrintMarkdown) -> None:
+        super().__init__(md)
+        self.owner = owner
+
+    def run(self, root: etree.Element) -> None:
+        ctx = self.owner.ctx
+        for parent in list(root.iter()):
+            for i, el in enumerate(list(parent)):
+                if el.tag == "details":
+                    self._open_details(el)
+                self._visit(parent, i, el, ctx)
+
+    def _visit(self, parent: etree.Element, index: int, el: etree.Element, ctx: DocContext) -> None:
+        m = _HEADING.match(el.tag)
+        if m:
+            el.tag = f"h{min(6, int(m.group(1)) + ctx.heading_offset)}"
+        if "id" in el.attrib and ctx.id_prefix:
+            el.set("id", ctx.id_prefix + el.get("id", ""))
+        if el.tag == "a":
+            self._resolve_link(el, ctx)
+        elif el.tag == "img":
+            self._resolve_image(el, ctx)
+        elif el.tag == "div" and "admonition" in el.get("class", "").split():
+            kinds = el.get("class", "").split()
+            if "reflection" in kinds:
+                el.append(ruled_lines(REFLECTION_LINES))
+            if "help" in kinds and self.owner.region is not None:
+                el.append(crisis_lines_element(self.owner.region))
+
+    def _open_details(self, el: etree.Element) -> None:
+        """`???` blocks cannot be opened on paper: print them as ordinary admonitions."""
+        kinds = [k for k in el.get("class", "").split() if k != "open"]
+        el.tag = "div"
+        el.attrib.clear()
+        el.set("class", " ".join(["admonition", *kinds]))
+        for child in el:
+            if child.tag == "summary":
+                child.tag = "p"
+                child.set("class", "admonition-title")
+
+    def _resolve_link(self, el: etree.Element, ctx: DocContext) -> None:
+        href = el.get("href", "")
+        if href.startswith("#"):
+            el.set("href", "#" + ctx.id_prefix + href[1:])
+            return
+        if re.match(r"^(https?|mailto|tel):", href):
+            el.set("class", (el.get("class", "") + " external").strip())
+            return
+        target = href.split("#", 1)[0]
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.path), target)) if target else ""
+        anchor = ctx.anchors.get(resolved)
+        if anchor:
+            el.set("href", anchor)
+        else:
+            # A page that is not in this printed document: keep the words, drop the link.
+            el.attrib.pop("href", None)
+            el.tag = "span"
+
+    def _resolve_image(self, el: etree.Element, ctx: DocContext) -> None:
+        src = el.get("src", "")
+        alt = (el.get("alt") or "").strip()
+        if not alt:
+            self.owner.problems.append(Problem(ctx.path, ctx.line, f"image '{src}' has no alt text; "
+                                               "tagged PDFs need a text alternative", "print.image-alt"))
+        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+            self.owner.problems.append(Problem(ctx.path, ctx.line, f"image '{src}' is not a file in the "
+                                               "project; print fetches nothing from outside", "print.fetch"))
+            return
+        path = (self.owner.root / posixpath.dirname(ctx.path) / src).resolve()
+        if not path.is_relative_to(self.owner.root) or not path.is_file():
+            self.owner.problems.append(Problem(ctx.path, ctx.line, f"image '{src}' not found in the project",
+                                               "print.image-missing"))
+            return
+        el.set("src", path.as_uri())
+
+
+def ruled_lines(n: int) -> etree.Element:
+    """`n` empty ruled lines to write on (decorative, so tagged PDFs skip them)."""
+    box = etree.Element("div", {"class": "lines", "aria-hidden": "true"})
+    for _ in range(max(0, n)):
+        etree.SubElement(box, "div", {"class": "line"})
+    return box
+
+
+def crisis_lines_element(region: Region) -> etree.Element:
+    """The region's emergency number and crisis lines, as appended to every help block."""
+    box = etree.Element("div", {"class": "crisis-lines"})
+    title = etree.SubElement(box, "p", {"class": "crisis-lines-title"})
+    title.text = f"Help now in {region.name}"
+    ul = etree.SubElement(box, "ul")
+    li = etree.SubElement(ul, "li")
+    strong = etree.SubElement(li, "strong")
+    strong.text = f"Emergency: {region.emergency}"
+    if region.emergency_notes:
+        strong.tail = f" ({region.emergency_notes.rstrip('.')})"
+    for res in region.resources:
+        if not res.crisis:
+            continue
+        li = etree.SubElement(ul, "li")
+        strong = etree.SubElement(li, "strong")
+        strong.text = res.name
+        strong.tail = ": " + "; ".join(contact_text(c.kind, c.value, c.label) for c in res.contacts) \
+            + f". {res.hours.rstrip('.')}."
+    return box
+
+
+def contact_text(kind: str, value: str, label: str | None) -> str:
+    """How a contact reads on paper: its label, or the kind and value."""
+    if label:
+        return label
+    verbs = {"call": "Call", "text": "Text", "chat": "Chat at", "web": "Visit", "email": "Email",
+             "videophone": "Videophone"}
+    return f"{verbs.get(kind, kind.title())} {value}"
