@@ -49,8 +49,8 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
     return el
 
 
-def _material(parent: etree._Element, html: str) -> None:
-    _sub(_sub(parent, "material"), "mattext", html, texttype="text/html")
+def _material(parent: etree._Element, html: str, texttype: str = "text/html") -> None:
+    _sub(_sub(parent, "material"), "mattext", html, texttype=texttype)
 
 
 def _meta(parent: etree._Element, fields: list[tuple[str, str]]) -> None:
@@ -79,19 +79,24 @@ def _condition(rp: etree._Element, cont: bool, score: str | None = None,
 
 
 def _choice_lid(pres: etree._Element, ident: str, choices: tuple[Choice, ...], cardinality: str,
-                prompt_html: str | None = None) -> None:
+                prompt: Choice | None = None) -> None:
+    """A choice response; with a `prompt` (a matching row) everything is plain text, as
+    Canvas shows matching entries as text, not HTML."""
     lid = _sub(pres, "response_lid", ident=ident, rcardinality=cardinality)
-    if prompt_html is not None:
-        _material(lid, prompt_html)
+    if prompt is not None:
+        _material(lid, prompt.text, "text/plain")
     rc = _sub(lid, "render_choice")
     for c in choices:
-        _material(_sub(rc, "response_label", ident=c.key), c.html)
+        if prompt is not None:
+            _material(_sub(rc, "response_label", ident=c.key), c.text, "text/plain")
+        else:
+            _material(_sub(rc, "response_label", ident=c.key), c.html)
 
 
 def _item(parent: etree._Element, item: Item, ident: str, profile: Profile, kind: str,
           points: float, stem_html: str) -> tuple[etree._Element, etree._Element, etree._Element]:
     """The item skeleton: metadata, presentation with the stem, resprocessing with SCORE."""
-    el = _sub(parent, "item", ident=ident, title=item.ident)
+    el = _sub(parent, "item", ident=ident, title=ident)
     md = _sub(el, "itemmetadata")
     if profile == "canvas":
         _meta(md, [("question_type", _CANVAS_TYPE[kind]), ("points_possible", fmt_number(points))])
@@ -208,7 +213,7 @@ def _render_matching(parent: etree._Element, item: Item, profile: Profile, out: 
     el, pres, rp = _item(parent, item, item.ident, "canvas", item.kind, item.points, item.stem_html)
     share = fmt_number(100.0 / len(rows))
     for left, _ in rows:
-        _choice_lid(pres, f"response_{left.key}", answers, "Single", left.html)
+        _choice_lid(pres, f"response_{left.key}", answers, "Single", left)
     _general(rp, item)
     for left, right in rows:
         rc = _sub(rp, "respcondition", **{"continue": "No"})

@@ -161,12 +161,18 @@ def _processing(root: etree._Element, item: Item) -> None:
         _sub(m, "correct", identifier="RESPONSE")
         _sub(_set(ri, "SCORE"), "variable", identifier="MAXSCORE")
         _sub(_set(_sub(rc, "responseElse"), "SCORE"), "baseValue", "0", baseType="float")
-    # Full marks is "correct" for the feedback, whatever the scoring rule.
+    # "Correct" feedback: the exact correct response, or for short answers any accepted one
+    # (each is worth full marks). Comparing summed shares with MAXSCORE would miss 3 x 1/3.
     rc = _sub(rp, "responseCondition")
     ri = _sub(rc, "responseIf")
-    gte = _sub(ri, "gte")
-    _sub(gte, "variable", identifier="SCORE")
-    _sub(gte, "variable", identifier="MAXSCORE")
+    if item.kind == "short_answer":
+        test = _sub(ri, "gte")
+        _sub(test, "variable", identifier="SCORE")
+        _sub(test, "variable", identifier="MAXSCORE")
+    else:
+        test = _sub(ri, "match")
+        _sub(test, "variable", identifier="RESPONSE")
+        _sub(test, "correct", identifier="RESPONSE")
     _feedback_value(ri, item, "correct")
     _feedback_value(_sub(rc, "responseElse"), item, "incorrect")
 
