@@ -9,6 +9,8 @@ from builder.diagnostics import Diagnostic, sort_unique
 from builder.model.load import load_project
 from builder.model.project import Project
 from builder.checks.structure import run_structure_checks
+from builder.checks.html import check_html
+from builder.checks.paths import check_paths
 
 
 @dataclass
@@ -34,4 +36,5 @@ def check_project(root: Path) -> CheckResult:
     project, diags = load_project(root)
     if project is not None:
         diags = diags + run_structure_checks(project)
+        diags = diags + check_html(project) + check_paths(project)
     return CheckResult(project, sort_unique(diags))

@@ -1,0 +1,482 @@
+"""Hostile input in curriculum text: raw HTML, attribute lists and dangerous URLs.
+
+Curriculum text arrives in pull requests and is untrusted. Markdown lets an author write
+raw HTML, and the site's Markdown (with `attr_list`) lets `{: onclick="..." }` put any
+attribute on a heading or link; neither is escaped by the renderers. So this check allows
+only a small, documented subset (see `SAFE_TAGS` and docs/format.md, "Raw HTML"):
+
+- tags: `<br>`, `<abbr title="...">`, `<kbd>`, `<sup>`, `<sub>`, `<mark>`, `<small>`, and
+  HTML comments (content checks use them for suppression markers);
+- attribute lists: `#id`, `.class` and the harmless keys in `ATTR_LIST_KEYS`;
+- URLs: never `javascript:`, `vbscript:` or `data:`, in links, images, reference
+  definitions, autolinks and the URL fields of the YAML files.
+
+Angle brackets around a word that is not an HTML element name (`<name>`) are inert in a
+browser and are left alone. Code spans and closed fenced code blocks are skipped: Markdown
+escapes their content. Everything is scanned the way a browser would read it, so `\\<`
+escapes, character references (`jav&#97;script:`) and stray tabs change nothing.
+
+The text walk and the Markdown helpers here are shared with `builder.checks.paths`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import PurePosixPath
+from typing import Any, Iterator, Literal
+
+from builder.diagnostics import Diagnostic, diag, register
+from builder.model import schema
+from builder.model.project import Project
+from builder.model.where import Where
+
+HTML_TAG = register("html.tag", "Raw HTML outside the safe subset, e.g. <script>, <iframe>, <style>.")
+HTML_ATTRIBUTE = register("html.attribute", "An HTML attribute that is not allowed, e.g. onclick= or style=.")
+HTML_URL = register("html.url", "A javascript:, vbscript: or data: URL.")
+
+# The safe subset: tag -> attributes it may carry.
+SAFE_TAGS: dict[str, frozenset[str]] = {
+    "abbr": frozenset({"title"}),
+    "br": frozenset(),
+    "kbd": frozenset(),
+    "mark": frozenset(),
+    "small": frozenset(),
+    "sub": frozenset(),
+    "sup": frozenset(),
+}
+# Keys an attribute list (`{: key=value }`) may set besides `#id` and `.class`.
+ATTR_LIST_KEYS = frozenset({"alt", "dir", "height", "lang", "title", "width"})
+BAD_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+
+# Every HTML element name (current and obsolete) plus svg and math: a tag with one of these
+# names is real HTML. Other names (`<care>`) make inert unknown elements in a browser.
+KNOWN_ELEMENTS = frozenset("""
+a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink
+blockquote body br button canvas caption center cite code col colgroup data datalist dd del
+details dfn dialog dir div dl dt em embed fencedframe fieldset figcaption figure font footer form
+frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe image img input ins isindex
+kbd keygen label legend li link listing main map mark marquee math menu menuitem meta meter
+multicol nav nextid nobr noembed noframes noscript object ol optgroup option output p param
+picture plaintext portal pre progress q rb rp rt rtc ruby s samp script search section select
+selectedcontent slot small source spacer span strike strong style sub summary sup svg table
+tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr xmp
+""".split())
+
+_HINT_TAG = ("write Markdown instead; the allowed tags are " + ", ".join(
+    f"<{t}{' ' + ' '.join(sorted(a)) if a else ''}>" for t, a in SAFE_TAGS.items())
+    + r"; to show a literal '<', write '\<' or put the text in `code`")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One run of authored Markdown: a lesson or page body, or a text value in a YAML file.
+
+    `base` is the folder (relative to the project root) that relative links start from.
+    Body positions are exact; a YAML value reports the position where the value starts.
+    """
+
+    path: str
+    text: str
+    start: Where
+    base: str
+    kind: Literal["body", "value", "url"] = "value"  # "url": a YAML field that holds a URL
+
+    def where(self, offset: int) -> Where:
+        """Position of `offset` in the text (for a YAML value: where the value starts)."""
+        if self.kind != "body":
+            return self.start
+        starts = _line_starts(self.text)
+        i = max(bisect_right(starts, offset) - 1, 0)
+        return Where(self.path, self.start.line + i, offset - starts[i] + 1)
+
+
+def project_texts(project: Project) -> Iterator[Text]:
+    """Every Markdown body, and every YAML text value that could hold markup, in a stable order."""
+    for doc in [lesson for m in project.modules for lesson in m.lessons] + list(project.pages):
+        yield Text(doc.path, doc.body, Where(doc.path, doc.body_line, 1), _parent(doc.path), "body")
+    for root in _yaml_roots(project):
+        yield from _strings(root)
+
+
+def check_html(project: Project) -> list[Diagnostic]:
+    """Raw HTML, attribute lists and URL schemes in every text of the project."""
+    out: list[Diagnostic] = []
+    for text in project_texts(project):
+        if text.kind == "url":
+            scheme = url_scheme(text.text)
+            if scheme in BAD_SCHEMES:
+                out.append(diag(HTML_URL, text.start, f"URL '{_short(text.text)}' uses the '{scheme}:' scheme, "
+                                "which is not allowed", "give the https:// address of the page"))
+            continue
+        masked = mask_code(text.text)
+        links = list(markdown_links(text.text, masked))
+        out.extend(_scan_html(text, _blank_angle_urls(masked, links)))
+        out.extend(_scan_attr_lists(text, masked))
+        for link in links:
+            scheme = url_scheme(link.url)
+            if scheme in BAD_SCHEMES:
+                out.append(diag(HTML_URL, text.where(link.offset), f"{'image' if link.image else 'link'} "
+                                f"'{_short(link.url)}' uses the '{scheme}:' scheme, which is not allowed",
+                                "link to an https:// page or to a file in the course"))
+    return out
+
+
+# -- Markdown helpers (shared with builder.checks.paths) --------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    offset: int  # where the destination starts in the text
+    url: str  # as written, without <...>
+    image: bool
+    angle: bool = False  # written as <url>: not an HTML tag
+
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+_REF_DEF = re.compile(r"^[ \t]*\[(?!\^)(?P<label>[^\]\n]+)\]:[ \t]*"
+                      r"(?:<(?P<angle>[^>\n]*)>|(?P<url>\S+))", re.M)
+_AUTOLINK = re.compile(r"<(?P<url>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
+_REF_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\](?:\[(?P<label>[^\]\n]*)\])?(?![(\[])")
+_INLINE = re.compile(r"\\[!-/:-@\[-`{-~]|`+")  # a backslash escape, or a run of backticks
+
+
+def mask_code(text: str) -> str:
+    """`text` with closed fenced code blocks, code spans and backslash escapes blanked.
+
+    Blanking keeps every other character at its offset, so positions still hold. An
+    unclosed fence is not code in Python-Markdown, so it is not blanked either.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        # A backtick fence's info string may not hold a backtick (then it is a code span).
+        fenced = m is not None and not (m.group(1)[0] == "`" and "`" in m.group(2))
+        close = _closing_fence(lines, i, m.group(1)) if m and fenced else None
+        if close is not None:
+            out.extend(_blank(line) for line in lines[i : close + 1])
+            i = close + 1
+            continue
+        out.append(_mask_inline(lines[i]))
+        i += 1
+    return "\n".join(out)
+
+
+def markdown_links(text: str, masked: str) -> Iterator[Link]:
+    """Destinations of inline links and images, reference definitions and autolinks.
+
+    `masked` (from `mask_code`) says where the syntax is; URLs are read from `text` as
+    written, since a backslash escape inside a URL (`javascript\\:`) still counts.
+    """
+    seen: set[int] = set()
+    for p in (m.start() for m in re.finditer(r"\]\(", masked)):
+        dest = _destination(text, p + 2)
+        if dest is not None:
+            seen.add(dest[0])
+            yield Link(dest[0], dest[1], _is_image(masked, p), text[dest[0] - 1] == "<")
+    defs: dict[str, Link] = {}
+    for m in _REF_DEF.finditer(text):
+        if masked[m.start("label") - 1] != "[":
+            continue  # in code, or an escaped bracket
+        group = "angle" if m.group("angle") is not None else "url"
+        link = Link(m.start(group), m.group(group), False, group == "angle")
+        defs.setdefault(_label(m.group("label")), link)
+        seen.add(link.offset)
+        yield link
+    for m in _AUTOLINK.finditer(text):
+        if masked[m.start()] == "<" and m.start("url") not in seen:
+            yield Link(m.start("url"), m.group("url"), False, True)
+    for m in _REF_IMAGE.finditer(masked):
+        ref = defs.get(_label(m.group("label") or m.group("alt")))
+        if ref is not None:
+            yield Link(m.start(), ref.url, True)
+
+
+def url_scheme(url: str) -> str:
+    """The scheme a browser would see in `url` (lower case), or "" for a relative URL."""
+    s = html.unescape(url)
+    s = re.sub(r"\\(?=[!-/:-@\[-`{-~])", "", s)  # Markdown backslash escapes
+    s = re.sub(r"[\t\n\r]", "", s).lstrip("".join(map(chr, range(0x21))))
+    m = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", s)
+    return m.group(1).lower() if m else ""
+
+
+def _blank_angle_urls(masked: str, links: list[Link]) -> str:
+    """Blank `<url>` destinations and autolinks, which the HTML tokenizer would take for tags."""
+    chars = list(masked)
+    for link in links:
+        if link.angle:
+            for k in range(link.offset - 1, min(link.offset + len(link.url) + 1, len(chars))):
+                if chars[k] != "\n":
+                    chars[k] = " "
+    return "".join(chars)
+
+
+def _closing_fence(lines: list[str], start: int, fence: str) -> int | None:
+    closing = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+    for j in range(start + 1, len(lines)):
+        if closing.match(lines[j]):
+            return j
+    return None
+
+
+def _mask_inline(line: str) -> str:
+    if "`" not in line and "\\" not in line:
+        return line
+    out: list[str] = []
+    pos = 0
+    m = _INLINE.search(line)
+    while m is not None:
+        if m.group()[0] == "\\":
+            end = m.end()
+        else:
+            close = _closing_run(len(m.group())).search(line, m.end())
+            if close is None:  # a lone run of backticks is literal text
+                m = _INLINE.search(line, m.end())
+                continue
+            end = close.end()
+        out.append(line[pos : m.start()] + " " * (end - m.start()))
+        pos = end
+        m = _INLINE.search(line, end)
+    out.append(line[pos:])
+    return "".join(out)
+
+
+@lru_cache(maxsize=16)
+def _closing_run(n: int) -> re.Pattern[str]:
+    return re.compile(r"(?<!`)`{" + str(n) + r"}(?!`)")
+
+
+def _destination(text: str, i: int) -> tuple[int, str] | None:
+    while i < len(text) and text[i] in " \t\n":
+        i += 1
+    if i < len(text) and text[i] == "<":
+        end = text.find(">", i)
+        return (i + 1, text[i + 1 : end]) if end != -1 and "\n" not in text[i:end] else None
+    start, depth = i, 0
+    while i < len(text) and not text[i].isspace():
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        i += 1
+    return (start, text[start:i]) if i > start else None
+
+
+def _is_image(text: str, close: int) -> bool:
+    depth = 0
+    for i in range(close, -1, -1):
+        if text[i] == "]":
+            depth += 1
+        elif text[i] == "[":
+            depth -= 1
+            if depth == 0:
+                return i > 0 and text[i - 1] == "!"
+    return False
+
+
+def _label(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def _blank(s: str) -> str:
+    return re.sub(r"[^\n]", " ", s)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    return starts
+
+
+def _short(s: str) -> str:
+    s = s.replace("\n", " ")
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+@lru_cache(maxsize=1024)
+def _parent(path: str) -> str:
+    parent = PurePosixPath(path).parent.as_posix()
+    return "" if parent == "." else parent
+
+
+# -- raw HTML ---------------------------------------------------------------------------------
+
+
+class _Tags(HTMLParser):
+    """Records every tag, declaration and processing instruction with its offset and length."""
+
+    def __init__(self, starts: list[int]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.starts = starts
+        self.found: list[tuple[int, int, str, str, list[tuple[str, str | None]]]] = []
+
+    def _at(self) -> int:
+        line, col = self.getpos()
+        return self.starts[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((self._at(), len(self.get_starttag_text() or ""), "start", tag, attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.found.append((self._at(), 2 + len(tag), "end", tag, []))
+
+    def handle_decl(self, decl: str) -> None:
+        self.found.append((self._at(), 3 + len(decl), "other", "<!" + decl.split(" ")[0] + ">", []))
+
+    def unknown_decl(self, data: str) -> None:
+        self.found.append((self._at(), 3 + len(data), "other", "<![" + data.split("[")[0] + "[...]]>", []))
+
+    def handle_pi(self, data: str) -> None:
+        self.found.append((self._at(), 3 + len(data), "other", "<?...?>", []))
+
+
+_OPENING = re.compile(r"<(/?)([A-Za-z][^\s/>\x00]*)")
+_ATTRIBUTE_AHEAD = re.compile(r"^[^<>]*?[\s/][\w:.-]+\s*=")
+
+
+def _scan_html(text: Text, masked: str) -> Iterator[Diagnostic]:
+    masked, problems = _mask_comments(masked)
+    for offset, message in problems:
+        yield diag(HTML_TAG, text.where(offset), message,
+                   "write comments as <!-- text --> with nothing like '--!>' or '<!--' inside")
+    parser = _Tags(_line_starts(masked))
+    try:
+        parser.feed(masked)
+        parser.close()
+    except Exception:  # noqa: BLE001 - html.parser is lenient, but never let a check crash on text
+        yield diag(HTML_TAG, text.where(0), "text holds HTML that cannot be read", _HINT_TAG)
+    spans = [(at, at + max(length, 1)) for at, length, *_ in parser.found]
+    opened: set[str] = set()
+    for at, length, kind, tag, attrs in parser.found:
+        if kind == "other":
+            yield diag(HTML_TAG, text.where(at), f"raw HTML {tag} is not allowed", _HINT_TAG)
+        elif tag in SAFE_TAGS:
+            for name, _value in attrs if kind == "start" else []:
+                if name not in SAFE_TAGS[tag]:
+                    # Point at the attribute itself: a tag can be long.
+                    m = re.search(r"[\s/\"']" + re.escape(name) + r"(?=[\s/>=]|$)", masked[at : at + length],
+                                  re.I)
+                    where = text.where(at + m.start() + 1 if m else at)
+                    yield _attribute(where, name, f"on <{tag}>", SAFE_TAGS[tag], tag)
+        elif tag in KNOWN_ELEMENTS or attrs:
+            # One error per element: its end tag is reported only when no start tag was.
+            if kind == "start" or tag not in opened:
+                slash = "/" if kind == "end" else ""
+                yield diag(HTML_TAG, text.where(at), f"raw HTML <{slash}{tag}> is not allowed", _HINT_TAG)
+            opened.add(tag)
+    yield from _unfinished_tags(text, masked, spans)
+
+
+def _unfinished_tags(text: Text, masked: str, spans: list[tuple[int, int]]) -> Iterator[Diagnostic]:
+    """Tag openings the tokenizer left as text (no closing '>'): another renderer may not."""
+    for m in _OPENING.finditer(masked):
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        name = m.group(2).lower()
+        if name in KNOWN_ELEMENTS or name in SAFE_TAGS or _ATTRIBUTE_AHEAD.match(masked[m.end() :]):
+            yield diag(HTML_TAG, text.where(m.start()),
+                       f"unfinished HTML tag <{m.group(1)}{name}> is not allowed", _HINT_TAG)
+
+
+def _mask_comments(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """Blank HTML comments, reporting those a browser would end early or never end."""
+    problems: list[tuple[int, str]] = []
+    out, i = [], 0
+    while True:
+        start = text.find("<!--", i)
+        if start == -1:
+            out.append(text[i:])
+            break
+        out.append(text[i:start])
+        body = start + 4
+        if text.startswith(">", body) or text.startswith("->", body):
+            problems.append((start, "HTML comment '<!-->' ends where it starts"))
+            end = body + (1 if text.startswith(">", body) else 2)
+        else:
+            close, bang = text.find("-->", body), text.find("--!>", body)
+            if close == -1 and bang == -1:
+                problems.append((start, "HTML comment is not closed with '-->'"))
+                end = len(text)
+            elif bang != -1 and (close == -1 or bang < close):
+                problems.append((start, "HTML comment is ended by '--!>'"))
+                end = bang + 4
+            else:
+                if "<!--" in text[body:close]:
+                    problems.append((start, "HTML comment holds another '<!--'"))
+                end = close + 3
+        out.append(_blank(text[start:end]))
+        i = end
+    return "".join(out), problems
+
+
+def _attribute(where: Where, name: str, place: str, allowed: frozenset[str], tag: str = "") -> Diagnostic:
+    if name.startswith("on"):
+        hint = "event handlers (on...=) are never allowed: the course runs no author scripts"
+    elif name == "style":
+        hint = "style attributes are never allowed: the course's stylesheets set the look"
+    else:
+        hint = f"<{tag}> takes only: {', '.join(sorted(allowed))}" if tag and allowed else (
+            f"<{tag}> takes no attributes" if tag else
+            f"attribute lists may set #id, .class and {', '.join(sorted(allowed))}")
+    return diag(HTML_ATTRIBUTE, where, f"attribute '{name}' is not allowed {place}", hint)
+
+
+_ATTR_LIST = re.compile(r"\{:?(?P<body>[^{}\n]*=[^{}\n]*)\}")
+_ATTR_PAIR = re.compile(r"""(?P<key>[^\s=}'"#.][^\s=}'"]*)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s}]*)""")
+
+
+def _scan_attr_lists(text: Text, masked: str) -> Iterator[Diagnostic]:
+    """`{: key=value }` attribute lists (Python-Markdown attr_list) setting unsafe attributes."""
+    for m in _ATTR_LIST.finditer(masked):
+        for pair in _ATTR_PAIR.finditer(m.group("body")):
+            key = pair.group("key").lower()
+            if key not in ATTR_LIST_KEYS:
+                yield _attribute(text.where(m.start("body") + pair.start("key")), key, "in an attribute list",
+                                 ATTR_LIST_KEYS)
+
+
+# -- the YAML text walk -----------------------------------------------------------------------
+
+# Characters without which a text holds no tag, link, attribute list or include.
+_MARKUP = re.compile(r"[<\[{]|8<")
+# Fields whose value is a URL rather than Markdown: (model, field).
+_URL_FIELDS = {("Author", "url"), ("Resource", "source"), ("Contact", "value")}
+
+
+def _yaml_roots(project: Project) -> list[schema.Node]:
+    roots: list[Any] = [project.course, project.resources, project.glossary, project.forms]
+    for m in project.modules:
+        roots += [m.data, m.quiz]
+    roots += [doc.meta for doc in [lesson for m in project.modules for lesson in m.lessons] + project.pages]
+    return [r for r in roots if isinstance(r, schema.Node)]
+
+
+def _strings(node: schema.Node) -> Iterator[Text]:
+    """Every string value under `node` that could hold markup, and every URL field."""
+    for name in type(node).model_fields:
+        value = getattr(node, name, None)
+        if isinstance(value, dict):
+            value = list(value.values())
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            if isinstance(item, schema.Node):
+                yield from _strings(item)
+            elif isinstance(item, str):
+                is_url = (type(node).__name__, name) in _URL_FIELDS
+                if not is_url and not _MARKUP.search(item):
+                    continue  # plain prose, the common case: no tag, link, attribute list or include
+                where = node._field_where.get(f"{name}[{i}]") if i is not None else None
+                where = where or node.where(name)
+                yield Text(where.path, item, where, _parent(where.path), "url" if is_url else "value")
