@@ -9,6 +9,7 @@ from builder.diagnostics import Diagnostic, sort_unique
 from builder.model.load import load_project
 from builder.model.project import Project
 from builder.checks.structure import run_structure_checks
+from builder.checks.content import run_content_checks
 from builder.checks.html import check_html
 from builder.checks.paths import check_paths
 
@@ -35,6 +36,6 @@ def check_project(root: Path) -> CheckResult:
     """Load the project at `root` and run every check; never raises for bad input."""
     project, diags = load_project(root)
     if project is not None:
-        diags = diags + run_structure_checks(project)
+        diags = diags + run_structure_checks(project) + run_content_checks(project)
         diags = diags + check_html(project) + check_paths(project)
     return CheckResult(project, sort_unique(diags))

@@ -1,0 +1,209 @@
+"""Suppression markers: silence one content rule on one line or block, with a reason.
+
+In a lesson or page body, an HTML comment on the line above the text:
+
+    <!-- course: allow S13 reason="quoting a myth to correct it" -->
+
+It covers the next block: the paragraph, list, table or heading that starts on the next
+line (up to the next blank line), or, when the next line opens an admonition (`!!! kind`),
+the whole admonition. At the end of a line of text it covers that line only.
+
+In YAML (any curriculum YAML file, or a lesson's front matter), a comment:
+
+    # course: allow quiz.all-of-the-above reason="the item tests this phrase on purpose"
+
+On its own line it covers the next line and everything nested (indented) under it; at the
+end of a line it covers that line and everything nested under it. Page-level rules report at
+the page's `title:` line, so a marker on the line above `title:` in the front matter silences
+them for that page.
+
+A code is written in full (`safe.S13`) or by its last part (`S13`, `all-of-the-above`).
+Several codes may be listed, separated by commas. The reason is required: a marker without
+one silences nothing. Every marker that names an unknown code, has no reason, or silences
+nothing is reported, so stale markers do not pile up.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from builder.checks.content.corpus import Corpus, SourceFile
+from builder.diagnostics import Diagnostic, diag, register
+from builder.model.where import Where
+
+UNUSED = register("suppress.unused", "A suppression marker that silenced nothing.", "warning")
+NO_REASON = register("suppress.no-reason", "A suppression marker without a reason.", "warning")
+UNKNOWN = register("suppress.unknown-code", "A suppression marker naming no content-check code.", "warning")
+
+_MD_MARKER = re.compile(r"<!--\s*course:\s*allow\b(?P<body>.*?)-->")
+_YAML_MARKER = re.compile(r"(?:^|\s)#\s*course:\s*allow\b(?P<body>.*)$")
+_REASON = re.compile(r"""\breason\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_OPENER = re.compile(r"^\s{0,3}(!!!|\?\?\?\+?)\s+[A-Za-z]")
+
+
+@dataclass
+class Marker:
+    where: Where
+    codes: list[str]
+    reason: str
+    first: int  # first and last covered line (1-based, inclusive)
+    last: int
+    used: set[str] = field(default_factory=set)
+
+
+def apply(corpus: Corpus, diags: list[Diagnostic], known: set[str]) -> list[Diagnostic]:
+    """Drop diagnostics a valid marker covers; add warnings about bad or unused markers."""
+    markers: dict[str, list[Marker]] = {}
+    out: list[Diagnostic] = []
+    for path in corpus.paths:
+        src = corpus.source(path)
+        if src is None:
+            continue
+        found = _markers(corpus, src)
+        for m in found:
+            problem = _validate(m, known)
+            if problem:
+                out.append(problem)
+            else:
+                markers.setdefault(path, []).append(m)
+    for d in diags:
+        hit = None
+        for m in markers.get(d.where.path, []):
+            if m.first <= d.where.line <= m.last:
+                code = next((c for c in m.codes if _matches(c, d.code)), None)
+                if code:
+                    hit = m
+                    m.used.add(code)
+                    break
+        if hit is None:
+            out.append(d)
+    for found in markers.values():
+        for m in found:
+            unused = [c for c in m.codes if c not in m.used]
+            if unused:
+                out.append(diag(UNUSED, m.where, f"suppression marker for {', '.join(unused)} silenced nothing",
+                                "remove the marker, or put it on the line just above the text it is for"))
+    return out
+
+
+def _matches(marker_code: str, code: str) -> bool:
+    return code == marker_code or code.endswith("." + marker_code)
+
+
+def _validate(m: Marker, known: set[str]) -> Diagnostic | None:
+    if not m.codes:
+        return diag(UNKNOWN, m.where, "suppression marker names no rule",
+                    'write the code to allow, e.g. `course: allow S13 reason="..."`')
+    for c in m.codes:
+        if not any(_matches(c, k) for k in known):
+            close = difflib.get_close_matches(c, sorted(known), n=1, cutoff=0.5)
+            return diag(UNKNOWN, m.where, f"suppression marker names '{c}', which is not a content-check code",
+                        f"did you mean `{close[0]}`?" if close else "see docs/content-checks.md for the codes")
+    if not m.reason:
+        return diag(NO_REASON, m.where, f"suppression marker for {', '.join(m.codes)} gives no reason",
+                    'say why the text is fine here, e.g. reason="quoting a myth to correct it"')
+    return None
+
+
+def _parse(body: str) -> tuple[list[str], str]:
+    r = _REASON.search(body)
+    reason = ((r.group("dq") if r.group("dq") is not None else r.group("sq")) or "").strip() if r else ""
+    head = body[: r.start()] if r else body
+    codes = [c for c in re.split(r"[\s,]+", head) if c and "=" not in c]
+    return codes, reason
+
+
+def _markers(corpus: Corpus, src: SourceFile) -> list[Marker]:
+    doc = next((d for d in corpus.documents if d.path == src.path), None)
+    if src.path.endswith((".yaml", ".yml")):
+        return _yaml_markers(src, 1, len(src.lines))
+    if doc is None:
+        return []
+    return _yaml_markers(src, 1, doc.body_line - 1) + _markdown_markers(src, doc.body_line)
+
+
+def _yaml_markers(src: SourceFile, first: int, last: int) -> list[Marker]:
+    out = []
+    lines = src.lines
+    for n in range(first, min(last, len(lines)) + 1):
+        line = lines[n - 1]
+        m = _YAML_MARKER.search(line)
+        if not m or "course:" not in line:
+            continue
+        codes, reason = _parse(m.group("body"))
+        own_line = not line[: m.start()].strip()
+        start = _next_content_line(lines, n, last) if own_line else n
+        end = _nested_end(lines, start, last) if start else 0
+        out.append(Marker(Where(src.path, n, line.index("#", m.start()) + 1), codes, reason,
+                          start or n + 1, end or n))
+    return out
+
+
+def _next_content_line(lines: list[str], n: int, last: int) -> int:
+    for k in range(n + 1, min(last, len(lines)) + 1):
+        stripped = lines[k - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return k
+    return 0
+
+
+def _nested_end(lines: list[str], start: int, last: int) -> int:
+    indent = _indent(lines[start - 1])
+    end = start
+    for k in range(start + 1, min(last, len(lines)) + 1):
+        stripped = lines[k - 1].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if _indent(lines[k - 1]) <= indent:
+            break
+        end = k
+    return end
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _markdown_markers(src: SourceFile, body_line: int) -> list[Marker]:
+    out = []
+    lines = src.lines
+    in_fence = False
+    for n in range(body_line, len(lines) + 1):
+        line = lines[n - 1]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        if in_fence:
+            continue
+        for m in _MD_MARKER.finditer(line):
+            codes, reason = _parse(m.group("body"))
+            where = Where(src.path, n, m.start() + 1)
+            if line[: m.start()].strip() or line[m.end():].strip():
+                out.append(Marker(where, codes, reason, n, n))
+                continue
+            first = n + 1
+            while first <= len(lines) and _MD_MARKER.fullmatch(lines[first - 1].strip()):
+                first += 1  # markers may be stacked above one block
+            out.append(Marker(where, codes, reason, first, _block_end(lines, first)))
+    return out
+
+
+def _block_end(lines: list[str], first: int) -> int:
+    """Last line of the Markdown block starting at `first` (a paragraph, or a whole admonition)."""
+    if first > len(lines) or not lines[first - 1].strip():
+        return first - 1
+    if _OPENER.match(lines[first - 1]):
+        end = first
+        for k in range(first + 1, len(lines) + 1):
+            line = lines[k - 1]
+            if line.strip() and not line.startswith("    "):
+                break
+            if line.strip():
+                end = k
+        return end
+    end = first
+    while end + 1 <= len(lines) and lines[end].strip():
+        end += 1
+    return end
