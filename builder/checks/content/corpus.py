@@ -393,19 +393,24 @@ def _today() -> dt.date:
 
 
 def _body_prose(doc: Document) -> Prose:
-    masked, units = mask_markdown(doc.body)
+    return markdown_prose(doc.path, doc.body, doc.where, doc)
+
+
+def markdown_prose(path: str, body: str, where: Callable[[int, int], Where], doc: Document | None = None) -> Prose:
+    """A Markdown body as Prose; `where(line_index, col)` places a position of the body."""
+    masked, units = mask_markdown(body)
+    lines = body.split("\n")
     starts, pos = [], 0
-    for line in doc.body.split("\n"):
+    for line in lines:
         starts.append(pos)
         pos += len(line) + 1
 
     def locate(offset: int) -> Where:
         i = max(bisect.bisect_right(starts, offset) - 1, 0)
-        return doc.where(i, offset - starts[i] + 1)
+        return where(i, offset - starts[i] + 1)
 
-    lines = doc.body.split("\n")
-    blocks = [(starts[b.start], starts[b.end - 1] + len(lines[b.end - 1]), b.kind) for b in find_blocks(doc.body)]
-    return Prose(doc.path, doc.body, masked, units, locate, doc=doc, blocks=blocks)
+    blocks = [(starts[b.start], starts[b.end - 1] + len(lines[b.end - 1]), b.kind) for b in find_blocks(body)]
+    return Prose(path, body, masked, units, locate, doc=doc, blocks=blocks)
 
 
 def _strings(node: BaseModel) -> Iterator[tuple[schema.Node, str, str, Where]]:

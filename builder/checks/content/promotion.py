@@ -30,7 +30,10 @@ BOILERPLATE = register("promo.web-boilerplate", "Web-page furniture pasted into 
 PRODUCTS = re.compile(
     r"\b(?:kratom|kava|cbd|cannabidiol|delta[- ]?8|thc\s+gummies|ashwagandha|st\.?\s+john'?s\s+wort|5-htp"
     r"|nootropics?|rhodiola|valerian|psilocybin|magic\s+mushrooms|microdos\w*|ayahuasca|essential\s+oils?"
-    r"|detox\s+teas?|supplements?|gummies|tinctures?|brain\s+boosters?)\b", re.I)
+    r"|detox\s+teas?|gummies|tinctures?|brain\s+boosters?"
+    # "supplement" the noun, not the verb ("to supplement your reading")
+    r"|(?:dietary|herbal|natural|vitamin|mineral|mood|sleep|stress|anxiety)\s+supplements?"
+    r"|supplements(?!\s+(?:your|the|our|their|this|that|these|those|a|an)\b))\b", re.I)
 _PRODUCT_KEYS = ("kratom", "kava", "cbd", "cannabidiol", "delta", "thc", "ashwagandha", "wort", "htp", "nootropic",
                  "rhodiola", "valerian", "psilocybin", "mushroom", "microdos", "ayahuasca", "oil", "detox",
                  "supplement", "gummies", "tincture", "booster")

@@ -46,8 +46,8 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
                            "write the date you actually checked the details, as YYYY-MM-DD")
             elif r.verified_on < _months_before(today, limit):
                 yield diag(STALE, r.where("verified_on"),
-                           f"resource '{r.id}' was last verified on {r.verified_on.isoformat()}, {age} months ago "
-                           f"(the limit is {limit})",
+                           f"resource '{r.id}' was last verified on {r.verified_on.isoformat()}, "
+                           f"{age} month{'s' if age != 1 else ''} ago (the limit is {limit})",
                            f"check every number, hour and language on {r.source or 'the service website'}, "
                            f"then set `verified_on: {today.isoformat()}`")
 

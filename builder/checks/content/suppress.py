@@ -99,7 +99,8 @@ def _validate(m: Marker, known: set[str]) -> Diagnostic | None:
                     'write the code to allow, e.g. `course: allow S13 reason="..."`')
     for c in m.codes:
         if not any(_matches(c, k) for k in known):
-            close = difflib.get_close_matches(c, sorted(known), n=1, cutoff=0.5)
+            names = sorted(known | {k.split(".", 1)[1] for k in known})  # S13 as well as safe.S13
+            close = difflib.get_close_matches(c, names, n=1, cutoff=0.5)
             return diag(UNKNOWN, m.where, f"suppression marker names '{c}', which is not a content-check code",
                         f"did you mean `{close[0]}`?" if close else "see docs/content-checks.md for the codes")
     if not m.reason:
