@@ -24,6 +24,7 @@ from pathlib import Path
 
 import markdown
 from markdown.extensions import Extension
+from markdown.inlinepatterns import HtmlInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from builder.model.schema import Region
@@ -86,10 +87,26 @@ class PrintMarkdown:
         return html
 
 
+# The raw HTML that `course check` allows (builder.checks.html.SAFE_TAGS, docs/format.md):
+# these tags pass through, comments (suppression markers) vanish, and anything else is
+# printed as the text the author typed: `<care>` in a question is words, not a tag.
+_SAFE_HTML = re.compile(
+    r'(<(?:/?(?:br|kbd|sup|sub|mark|small)\s*/?|abbr(?:\s+title="[^"<>]*")?|/abbr)>|<!--(?:(?!-->).)*-->)',
+    re.S)
+
+
+class _SafeHtmlInline(HtmlInlineProcessor):
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]
+        if m.group(1).startswith("<!--"):
+            return "", m.start(0), m.end(0)
+        return super().handleMatch(m, data)
+
+
 def _escape_raw_html(md: markdown.Markdown) -> None:
-    """Authors write Markdown, never HTML: `<care>` in a question is text, not a tag."""
+    """Only the safe subset of raw HTML survives; see `_SAFE_HTML`."""
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    md.inlinePatterns.register(_SafeHtmlInline(_SAFE_HTML.pattern, md), "html", 90)
 
 
 class _PrintExtension(Extension):
@@ -111,6 +128,10 @@ class _PrintTree(Treeprocessor):
         ctx = self.owner.ctx
         for parent in list(root.iter()):
             for i, el in enumerate(list(parent)):
+                if el.tag == "p" and not len(el) and not (el.text or "").strip():
+                    # A paragraph that held only a comment (a check's suppression marker).
+                    parent.remove(el)
+                    continue
                 if el.tag == "details":
                     self._open_details(el)
                 self._visit(parent, i, el, ctx)
@@ -123,6 +144,9 @@ class _PrintTree(Treeprocessor):
             el.set("id", ctx.id_prefix + el.get("id", ""))
         if el.tag == "a":
             self._resolve_link(el, ctx)
+        elif el.tag == "ol" and el.get("start", "1").isdigit() and el.get("start", "1") != "1":
+            # Markers are drawn from a CSS counter (see print.css): start it where the author did.
+            el.set("style", f"counter-reset: item {int(el.get('start', '1')) - 1}")
         elif el.tag == "img":
             self._resolve_image(el, ctx)
         elif el.tag == "div" and "admonition" in el.get("class", "").split():

@@ -90,7 +90,7 @@ def paper_questions(questions: Sequence[Question], scenarios: dict[str, Scenario
     out: list[PaperQuestion] = []
     seen_scenarios: set[str] = set()
     for n, q in enumerate(questions, start=1):
-        p = PaperQuestion(number=n, id=q.id, type=q.type, stem=block(q.stem), how=HOW_TO_ANSWER[q.type],
+        p = PaperQuestion(number=n, id=q.id, type=q.type, stem=_numbered(n, block(q.stem)), how=HOW_TO_ANSWER[q.type],
                           points=q.points, objectives=list(q.objectives))
         if q.scenario and q.scenario in scenarios:
             p.scenario = scenarios[q.scenario]
@@ -101,6 +101,12 @@ def paper_questions(questions: Sequence[Question], scenarios: dict[str, Scenario
         p.feedback = block(q.feedback.general) if q.feedback.general else ""
         out.append(p)
     return out
+
+
+def _numbered(n: int, stem: str) -> str:
+    """The stem's HTML with its number at the start of its first paragraph."""
+    stem, number = str(stem), f'<span class="q-number">{n}.</span>'
+    return stem.replace("<p>", "<p>" + number, 1) if stem.startswith("<p>") else number + stem
 
 
 def _permutation(order: list[int] | None, n: int, fallback: Callable[[], list[int]]) -> list[int]:
