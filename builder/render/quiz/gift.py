@@ -32,6 +32,12 @@ def escape(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
+def escape_answer(html: str) -> str:
+    """An answer's HTML: a leading `%` would be read as a grade weight (`%50%`), so it is
+    written as the character reference `&#37;`, which shows as `%` in HTML."""
+    return escape("&#37;" + html[1:] if html.startswith("%") else html)
+
+
 def escape_plain(text: str) -> str:
     """Plain text (matching answers): one line, collapsed spaces, GIFT characters escaped."""
     return escape(" ".join(text.split()))
@@ -56,14 +62,14 @@ def _feedback(html: str) -> str:
 
 
 def _render_single(item: Item) -> str:
-    parts = [("=" if c.correct else "~") + escape(c.html) + _feedback(item.choice_feedback(c))
+    parts = [("=" if c.correct else "~") + escape_answer(c.html) + _feedback(item.choice_feedback(c))
              for c in item.choices]
     return " ".join(parts)
 
 
 def _render_multiple(item: Item) -> str:
     fr = multiple_fractions(item)
-    return " ".join(f"~%{fmt_number(fr[c.key])}%{escape(c.html)}{_feedback(c.feedback_html)}"
+    return " ".join(f"~%{fmt_number(fr[c.key])}%{escape_answer(c.html)}{_feedback(c.feedback_html)}"
                     for c in item.choices)
 
 
@@ -76,11 +82,18 @@ def _render_true_false(item: Item) -> str:
     return ("TRUE" if answer else "FALSE") + fb
 
 
-def _render_short(item: Item) -> str:
-    out = []
+def _render_short(item: Item, out: Export) -> str | None:
+    answers = []
     for a in getattr(item.q, "accepted"):
-        out.append("=" + escape(shortanswer_pattern(" ".join(a.split()))) + _feedback(item.correct_html))
-    return " ".join(out)
+        a = " ".join(a.split())
+        if "->" in a or a.startswith("%"):
+            # GIFT has no escape for "->" (an answer containing it turns the question into a
+            # matching question for Moodle) nor for a leading "%" (read as a grade weight).
+            out.lose(item, f"accepted answer {a!r} left out: GIFT cannot write it "
+                           "(it holds '->' or starts with '%')")
+            continue
+        answers.append("=" + escape(shortanswer_pattern(a)) + _feedback(item.correct_html))
+    return " ".join(answers) or None
 
 
 def _render_matching(item: Item) -> str:
@@ -95,7 +108,7 @@ def _render_ordering(item: Item) -> str:
     return " ".join(f"={escape(s.html)} -> {_position(position[s.key])}" for s in item.steps_shown)
 
 
-def _body(item: Item, out: Export) -> str:
+def _body(item: Item, out: Export) -> str | None:
     q = item.q
     extra = ""
     if item.kind == "single":
@@ -105,7 +118,11 @@ def _body(item: Item, out: Export) -> str:
     elif item.kind == "true_false":
         answers = _render_true_false(item)
     elif item.kind == "short_answer":
-        answers = _render_short(item)
+        short = _render_short(item, out)
+        if short is None:
+            out.lose(item, "not exported: GIFT cannot write any of its accepted answers")
+            return None
+        answers = short
         if getattr(q, "case_sensitive"):
             out.lose(item, "case-sensitive matching (GIFT short answers ignore case)")
     elif item.kind == "matching":
@@ -137,6 +154,8 @@ def export(coll: Collection) -> Export:
         cat = " ".join(category_path(section.category).split())
         blocks.append(f"$CATEGORY: {cat}")
         for item in section.items:
-            blocks.append(_comment(item) + "\n" + _body(item, out))
+            body = _body(item, out)
+            if body is not None:
+                blocks.append(_comment(item) + "\n" + body)
     out.files[f"{coll.ident}-gift.txt"] = ("\n\n".join(blocks) + "\n").encode("utf-8")
     return out

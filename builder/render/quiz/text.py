@@ -93,7 +93,7 @@ def md_inline(text: str) -> str:
     h = md_html(text)
     m = _INLINE_P.match(h)
     if m and "<p>" not in m.group(1):
-        return m.group(1)
+        return m.group(1).strip()
     return h
 
 
