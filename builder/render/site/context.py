@@ -1,0 +1,95 @@
+"""What every page renderer needs to know about one build of the site."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from builder.model.project import Module, Project
+from builder.model.schema import Region
+from builder.render import Artifact, BuildOptions
+from builder.render.site.text import Abbreviations, abbreviations, relative
+
+# Generated pages with fixed paths (relative to the docs folder). Course pages live under
+# pages/ and modules under modules/<folder>/, mirroring the source tree, so relative links
+# between lessons of a module work as written.
+HOME = "index.md"
+GLOSSARY = "glossary.md"
+HELP = "help.md"
+DOWNLOADS = "downloads.md"
+ABOUT = "about.md"
+
+
+@dataclass
+class SitePage:
+    """One Markdown page of the generated tree."""
+
+    path: str  # relative to the docs folder, POSIX style
+    title: str  # the title in the navigation
+    markdown: str
+    source: str | None = None  # the project file it came from, for diagnostics
+
+
+@dataclass
+class SiteContext:
+    project: Project
+    opts: BuildOptions
+    artifacts: list[Artifact]
+    directory_urls: bool
+    abbr: Abbreviations = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.abbr = abbreviations(self.project.glossary)
+
+    @property
+    def facilitator(self) -> bool:
+        return self.opts.audience == "facilitator"
+
+    @property
+    def region(self) -> Region:
+        return self.project.resources.regions[self.opts.region]
+
+    def link(self, from_page: str, to_page: str) -> str:
+        """A Markdown link target between two generated pages (MkDocs checks it)."""
+        return relative(from_page, to_page)
+
+    def raw_href(self, from_page: str, site_path: str) -> str:
+        """An href for raw HTML from a page to a file of the built site (e.g. a PDF) that MkDocs
+        does not know about: relative to the URL the page will have."""
+        return posixpath.relpath(site_path, self.url_dir(from_page))
+
+    def url_dir(self, page: str) -> str:
+        """The folder of the built site a page's URL resolves relative links against."""
+        stem = page[:-3]
+        if self.directory_urls and posixpath.basename(stem) != "index":
+            return stem
+        return posixpath.dirname(stem) or "."
+
+
+def module_dir(module: Module) -> str:
+    return f"modules/{module.folder}"
+
+
+def module_pages(module: Module) -> dict[str, str]:
+    """Paths of a module's generated pages, by role."""
+    base = module_dir(module)
+    return {"overview": f"{base}/index.md", "activities": f"{base}/activities.md",
+            "key_points": f"{base}/key-points.md", "quiz": f"{base}/quiz.md"}
+
+
+def lesson_page(module: Module, stem: str) -> str:
+    return f"{module_dir(module)}/{stem}.md"
+
+
+def handout_for(module: Module, artifacts: list[Artifact]) -> Artifact | None:
+    """The module's handout PDF among the planned artifacts: kind "pdf", "handout" in the
+    path, and the module's folder name in the path or its id (`m1`) as a part of the name."""
+    for a in sorted(artifacts, key=lambda a: a.path):
+        path = a.path.lower()
+        if a.kind != "pdf" or "handout" not in path:
+            continue
+        parts = set(re.split(r"[-_.]", posixpath.basename(path)))
+        if module.folder.lower() in path or module.id.lower() in parts:
+            return a
+    return None

@@ -1,0 +1,213 @@
+"""Course-wide pages: home, the course's own pages, glossary, help, downloads and about."""
+
+from __future__ import annotations
+
+import re
+
+from builder.model.blocks import find_blocks
+from builder.model.project import Document
+from builder.render import Artifact
+from builder.render.site.context import (
+    ABOUT,
+    DOWNLOADS,
+    GLOSSARY,
+    HELP,
+    HOME,
+    SiteContext,
+    SitePage,
+    module_pages,
+)
+from builder.render.site.module import front_matter, module_title
+from builder.render.site.text import attr, contact_md, duration, inline_html, md_text, render_body
+
+# Course pages the home page points to in "Before you start", by file-name slug.
+START_PAGES = ("welcome", "course-overview", "ground-rules", "content-note")
+
+LICENCES = {
+    "CC-BY-SA-4.0": ("Creative Commons Attribution-ShareAlike 4.0 International",
+                     "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "CC-BY-4.0": ("Creative Commons Attribution 4.0 International",
+                  "https://creativecommons.org/licenses/by/4.0/"),
+    "CC-BY-NC-SA-4.0": ("Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International",
+                        "https://creativecommons.org/licenses/by-nc-sa/4.0/"),
+}
+
+ARTIFACT_GROUPS = (("pdf", "Printable documents (PDF)"), ("quiz", "Quiz banks for learning platforms"),
+                   ("page", "Pages"), ("other", "Other files"))
+
+
+def page_path(doc: Document) -> str:
+    """Where a course page goes: its path under curriculum/, e.g. pages/welcome.md."""
+    return doc.path.removeprefix("curriculum/")
+
+
+def render_course_page(ctx: SiteContext, doc: Document) -> SitePage:
+    path = page_path(doc)
+    body = render_body(doc.body, facilitator=ctx.facilitator, region=ctx.region,
+                       help_link=ctx.link(path, HELP))
+    md = f"{front_matter(description=doc.meta.summary)}# {md_text(doc.title)}\n\n{body}"
+    return SitePage(path, doc.title, md, doc.path)
+
+
+def render_home(ctx: SiteContext, start: list[Document]) -> SitePage:
+    course = ctx.project.course
+    out = [front_matter(description=course.summary), f"# {md_text(course.title)}", ""]
+    if course.subtitle:
+        out += [md_text(course.subtitle), "{ .course-lead }", ""]
+    out += [course.summary.strip(), ""]
+    note = _content_note(start)
+    if note is not None:
+        doc, text = note
+        out += ['!!! content-note "Content note"', *("    " + ln if ln else "" for ln in text.split("\n")), "",
+                f"    [Read the full content note]({ctx.link(HOME, page_path(doc))})", ""]
+    out += ["## Who it is for", "", " ".join(course.audience.split()), "",
+            "## What you will learn", ""]
+    out += [f"- {md_text(o)}" for o in course.outcomes]
+    out += ["", "## How to use this course", "",
+            "Work through the modules in order. Each module has an overview, short lessons, activities, "
+            "key points and a self-check quiz. Words with a dotted underline are in the "
+            f"[glossary]({ctx.link(HOME, GLOSSARY)}): point at them or move to them with the Tab key "
+            "to see what they mean. Printable handouts and other files are on the "
+            f"[downloads page]({ctx.link(HOME, DOWNLOADS)}).", "",
+            f"If you need support, the **Get help now** link at the top of every page lists crisis lines "
+            f"for {md_text(ctx.region.name)}.", ""]
+    if start:
+        out += ["## Before you start", "", '<div class="grid cards" markdown>', ""]
+        for doc in start:
+            out += [f"-   **[{md_text(doc.title)}]({ctx.link(HOME, page_path(doc))})**", ""]
+            if doc.meta.summary:
+                out += [f"    {md_text(doc.meta.summary)}", ""]
+        out += ["</div>", ""]
+    out += ["## Modules", "", '<div class="grid cards" markdown>', ""]
+    for m in ctx.project.modules:
+        link = ctx.link(HOME, module_pages(m)["overview"])
+        lessons = f"{len(m.lessons)} lesson" + ("" if len(m.lessons) == 1 else "s")
+        out += [f"-   **[{md_text(module_title(m))}]({link})**", "",
+                f"    {' '.join(m.data.summary.split())}", "",
+                f"    About {duration(m.data.duration)} · {lessons}", "    { .course-meta }", ""]
+    out += ["</div>", ""]
+    ground = next((d for d in start if d.slug == "ground-rules"), None)
+    if ground is not None:
+        rules = [re.sub(r"^\d+\.\s*", "", h) for h in re.findall(r"^###\s+(.+?)\s*$", ground.body, re.M)]
+        out += ["## Ground rules", ""]
+        if rules:
+            out += ["We agree these together at the start of the course:", ""]
+            out += [f"1. {md_text(r)}" for r in rules]
+            out += [""]
+        out += [f"[Read the ground rules in full]({ctx.link(HOME, page_path(ground))})", ""]
+    return SitePage(HOME, "Home", "\n".join(out), "curriculum/course.yaml")
+
+
+def _content_note(start: list[Document]) -> tuple[Document, str] | None:
+    """The first `content-note` block of the course's content note page, if there is one."""
+    doc = next((d for d in start if d.slug == "content-note"), None)
+    if doc is None:
+        return None
+    lines = doc.body.split("\n")
+    for block in find_blocks(doc.body):
+        if block.kind == "content-note":
+            return doc, "\n".join(block.lines(lines)).strip()
+    return None
+
+
+def render_glossary(ctx: SiteContext) -> SitePage:
+    terms = sorted(ctx.project.glossary.terms, key=lambda t: t.term.lower())
+    ids = {t.term.lower(): _term_id(t.term) for t in terms}
+    out = ["# Glossary", "", "Plain-language meanings of the words this course uses. Across the site, "
+           "these words have a dotted underline: point at one, or move to it with the Tab key, to see "
+           "its meaning.", ""]
+    if not terms:
+        return SitePage(GLOSSARY, "Glossary", "\n".join(out + ["There are no terms yet.", ""]),
+                        "curriculum/glossary.yaml")
+    items = []
+    for t in terms:
+        extra = ""
+        if t.aliases:
+            extra += f'<p class="course-glossary__also">Also: {", ".join(attr(a) for a in t.aliases)}</p>'
+        if t.see:
+            links = ", ".join(f'<a href="#{ids[s.lower()]}">{attr(s)}</a>' if s.lower() in ids else attr(s)
+                              for s in t.see)
+            extra += f'<p class="course-glossary__see">See also: {links}</p>'
+        items.append(f'<dt id="{_term_id(t.term)}">{attr(t.term)}</dt>'
+                     f"<dd><p>{inline_html(t.definition)}</p>{extra}</dd>")
+    out += ['<dl class="course-glossary">', *items, "</dl>", ""]
+    return SitePage(GLOSSARY, "Glossary", "\n".join(out), "curriculum/glossary.yaml")
+
+
+def _term_id(term: str) -> str:
+    return "term-" + (re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-") or "x")
+
+
+def render_help(ctx: SiteContext) -> SitePage:
+    region = ctx.region
+    emergency = re.sub(r"[^0-9+]", "", region.emergency)
+    out = ["# Get help now", "",
+           f"Support and crisis lines in {md_text(region.name)}. You do not have to be in crisis to "
+           "contact them, and you can contact them for someone else.", "",
+           '!!! help "If a life is in danger"',
+           f"    Call **[{md_text(region.emergency)}](tel:{emergency})** now."
+           + (f" {md_text(region.emergency_notes)}" if region.emergency_notes else ""), ""]
+    crisis = [r for r in region.resources if r.crisis]
+    other = [r for r in region.resources if not r.crisis]
+    for title, group in (("Crisis lines", crisis), ("More support", other)):
+        if not group:
+            continue
+        out += [f"## {title}", ""]
+        for res in group:
+            out += [f"### {md_text(res.name)}", "", *[f"- {contact_md(c)}" for c in res.contacts], "",
+                    f"**When:** {md_text(res.hours)}  ", f"**For:** {md_text(res.who_for)}"]
+            if res.languages:
+                out[-1] += "  "
+                out.append(f"**Languages:** {md_text(', '.join(res.languages))}")
+            out += [""]
+            if res.notes:
+                out += [md_text(res.notes), ""]
+            out += [f"Details checked on {res.verified_on.isoformat()}.", "{ .course-meta }", ""]
+    out += ["## If you are somewhere else", "",
+            f"This copy of the course lists services in {md_text(region.name)}. If you are in another "
+            "country, call your local emergency number (for example 911, 999, 112 or 000) if a life is in "
+            "danger, and ask your facilitator for local crisis lines.", ""]
+    return SitePage(HELP, "Get help now", "\n".join(out), "curriculum/resources.yaml")
+
+
+def render_downloads(ctx: SiteContext) -> SitePage:
+    out = ["# Downloads", "",
+           "Files to print or to load into a learning platform. They are made from the same "
+           "source as this site.", ""]
+    artifacts = sorted(ctx.artifacts, key=lambda a: (a.path, a.title))
+    if not artifacts:
+        out += ["There are no files to download in this build.", ""]
+    for kind, title in ARTIFACT_GROUPS:
+        group = [a for a in artifacts if a.kind == kind]
+        if group:
+            out += [f"## {title}", "", '<ul class="course-downloads">',
+                    *(_render_artifact(ctx, a) for a in group), "</ul>", ""]
+    return SitePage(DOWNLOADS, "Downloads", "\n".join(out), "curriculum/course.yaml")
+
+
+def _render_artifact(ctx: SiteContext, a: Artifact) -> str:
+    # Raw HTML: the files are written after MkDocs runs, so MkDocs cannot check these links
+    # (the site tests do).
+    href = ctx.raw_href(DOWNLOADS, a.path)
+    ext = a.path.rsplit(".", 1)[-1].upper() if "." in a.path else ""
+    kind = f' <span class="course-downloads__type">({ext})</span>' if ext else ""
+    return (f'<li><a href="{attr(href)}">{attr(a.title)}</a>{kind}'
+            f'<br><span class="course-downloads__desc">{attr(a.description)}</span></li>')
+
+
+def render_about(ctx: SiteContext) -> SitePage:
+    course, opts = ctx.project.course, ctx.opts
+    name, url = LICENCES.get(course.license, (course.license, None))
+    licence = f"[{md_text(name)}]({url})" if url else md_text(name)
+    edition = "Facilitator edition" if ctx.facilitator else "Participant edition"
+    authors = ", ".join(md_text(a.name) + (f" ({md_text(a.role)})" if a.role else "") for a in course.authors)
+    rows = [("Course", md_text(course.title)), ("Version", md_text(course.version)),
+            ("Edition", f"{edition}, region: {md_text(ctx.region.name)}"),
+            ("Built on", opts.build_date or "unknown"),
+            ("Source revision", f"`{opts.revision}`" if opts.revision else "unknown"),
+            ("Authors", authors), ("Licence", licence)]
+    out = ["# About this course", "", "| | |", "| --- | --- |", *[f"| {k} | {v} |" for k, v in rows], "",
+           "You may share and adapt the course under the terms of its licence.", "",
+           "Peer supporters help alongside professionals and never replace them. If you are worried "
+           f"about yourself or someone else, see [Get help now]({ctx.link(ABOUT, HELP)}).", ""]
+    return SitePage(ABOUT, "About", "\n".join(out), "curriculum/course.yaml")

@@ -1,0 +1,193 @@
+"""Text helpers for the site: escaping, durations, crisis lines, glossary abbreviations.
+
+Everything here is pure: strings in, strings out. Markdown produced here is read by MkDocs
+later; HTML produced here (`inline_html`, `block_html`) goes into raw HTML blocks that MkDocs
+passes through, so it is escaped and rendered now with the same glossary tooltips.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from functools import lru_cache
+
+import markdown
+from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
+
+from builder.model.blocks import find_blocks, strip_blocks
+from builder.model.schema import Contact, Glossary, Region
+
+# Characters that would start raw HTML or an entity when YAML text is dropped into Markdown.
+_MD_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", "*": r"\*", "_": r"\_",
+                             "[": r"\[", "]": r"\]", "`": r"\`", "|": r"\|"})
+
+
+def md_text(text: str) -> str:
+    """Plain text (a title, a name) made safe to place inside Markdown: shown as written."""
+    return " ".join(text.split()).translate(_MD_ESCAPES)
+
+
+def attr(text: str) -> str:
+    """Text for an HTML attribute value (double-quoted)."""
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def duration(minutes: int) -> str:
+    """45 -> '45 min', 60 -> '1 hour', 90 -> '1 h 30 min'."""
+    hours, mins = divmod(minutes, 60)
+    if not hours:
+        return f"{mins} min"
+    if not mins:
+        return "1 hour" if hours == 1 else f"{hours} hours"
+    return f"{hours} h {mins} min"
+
+
+def relative(from_page: str, target: str) -> str:
+    """A Markdown link from one generated page (docs-relative path) to another file."""
+    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+
+
+# ---------------------------------------------------------------------------
+# Markdown to HTML for raw blocks (quiz questions, glossary definitions)
+
+
+Abbreviations = tuple[tuple[str, str], ...]  # (term as written, definition), hashable for caching
+
+
+class _SafeMarkdown:
+    """Python-Markdown with raw HTML turned off: `<care>` in a question shows as written.
+
+    Glossary terms come in through the abbr extension's `glossary` option: appending hundreds
+    of `*[term]: …` lines to every snippet would cost quadratic parsing time."""
+
+    def __init__(self, abbr: Abbreviations) -> None:
+        ext = AbbrExtension(glossary=dict(abbr))
+        self._md = markdown.Markdown(extensions=[ext, "attr_list", "tables", "sane_lists"])
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+        self._md.treeprocessors.register(_CachedAbbrTreeprocessor(self._md, ext.abbrs), "abbr", 7)
+
+    def convert(self, text: str) -> str:
+        self._md.reset()
+        return self._md.convert(text)
+
+
+class _CachedAbbrTreeprocessor(AbbrTreeprocessor):
+    """The abbr tree processor, but the pattern of ~500 terms is compiled once, not per call."""
+
+    _keys: tuple[str, ...] = ()
+
+    def run(self, root: etree.Element) -> None:
+        if not self.abbrs:
+            return
+        keys = tuple(self.abbrs)
+        if keys != self._keys:
+            self._keys = keys
+            alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+            self.RE = re.compile(rf"\b(?:{alternatives})\b")
+        self.iter_element(root)
+
+
+@lru_cache(maxsize=8)
+def _renderer(abbr: Abbreviations) -> _SafeMarkdown:
+    return _SafeMarkdown(abbr)
+
+
+def block_html(text: str, abbr: Abbreviations = ()) -> str:
+    """Markdown rendered to HTML blocks (paragraphs, lists), raw HTML escaped."""
+    return _renderer(abbr).convert(text)
+
+
+def inline_html(text: str, abbr: Abbreviations = ()) -> str:
+    """Markdown rendered to phrasing HTML: a single paragraph is unwrapped."""
+    out = block_html(text, abbr).strip()
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        return out[3:-4]
+    return out
+
+
+def is_inline(html_text: str) -> bool:
+    """True when `inline_html` produced phrasing content only (no paragraphs or lists)."""
+    return not re.search(r"<(p|ul|ol|table|div|blockquote|h[1-6]|pre)\b", html_text)
+
+
+# ---------------------------------------------------------------------------
+# Glossary abbreviations
+
+
+def term_forms(term: str) -> list[str]:
+    """The spellings of a glossary term that get a tooltip: as written, first letter in
+    either case, and a plural. Acronyms (all capitals) only as written."""
+    forms = [term]
+    if not term.isupper():
+        forms += [term[:1].lower() + term[1:], term[:1].upper() + term[1:]]
+    forms += [f + "s" for f in list(forms) if f[-1:].isalpha() and not f.endswith("s")]
+    return list(dict.fromkeys(forms))
+
+
+def abbreviations(glossary: Glossary) -> Abbreviations:
+    """Every spelling of every glossary term with its definition, longest first (so that a
+    longer term wins over a shorter one inside it)."""
+    entries: dict[str, str] = {}
+    for t in glossary.terms:
+        definition = " ".join(t.definition.split())
+        for name in [t.term, *t.aliases]:
+            for form in term_forms(name.strip()):
+                if form and "]" not in form and form not in entries:
+                    entries[form] = definition
+    return tuple(sorted(entries.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+
+
+# ---------------------------------------------------------------------------
+# Crisis lines and the `!!! help` block
+
+
+def contact_href(contact: Contact) -> str | None:
+    """A link for a contact: tel:, sms:, mailto: or the web address; None if not linkable."""
+    value = contact.value.strip()
+    digits = re.sub(r"[^0-9+]", "", value)
+    if contact.kind == "call" or (contact.kind == "videophone" and not value.startswith("http")):
+        return f"tel:{digits}" if digits else None
+    if contact.kind == "text":
+        return f"sms:{digits}" if digits else None
+    if contact.kind == "email":
+        return f"mailto:{value}"
+    if value.startswith(("https://", "http://")):
+        return value
+    return None
+
+
+def contact_md(contact: Contact) -> str:
+    label = md_text(contact.label or contact.value)
+    href = contact_href(contact)
+    return f"[{label}]({href})" if href else label
+
+
+def crisis_lines_md(region: Region, help_link: str) -> list[str]:
+    """The lines appended to every `!!! help` block: the region's crisis services, the
+    emergency number, and a link to the full support page."""
+    lines = [""]
+    for res in region.resources:
+        if not res.crisis:
+            continue
+        contacts = " · ".join(contact_md(c) for c in res.contacts)
+        lines.append(f"- **{md_text(res.name)}**: {contacts}. {md_text(res.hours)}")
+    emergency = md_text(region.emergency)
+    lines.append(f"- **Emergency**: call [{emergency}](tel:{re.sub(r'[^0-9+]', '', region.emergency)})"
+                 f" if a life is in danger right now.")
+    lines += ["", f"[All support services in {md_text(region.name)}]({help_link})"]
+    return lines
+
+
+def render_body(body: str, *, facilitator: bool, region: Region, help_link: str) -> str:
+    """A lesson or page body as the site shows it: facilitator blocks dropped from the
+    participant edition, and every `!!! help` block given the region's crisis lines."""
+    if not facilitator:
+        body = strip_blocks(body)
+    lines = body.split("\n")
+    for block in reversed(find_blocks(body)):
+        if block.kind == "help":
+            lines[block.end:block.end] = ["    " + ln if ln else "" for ln in crisis_lines_md(region, help_link)]
+    return "\n".join(lines).strip("\n") + "\n"
