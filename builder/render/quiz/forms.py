@@ -33,7 +33,6 @@ from builder.model import schema
 from builder.model.project import Module, Project
 
 FORM_SHORT = register("form.short", "A form cannot draw as many questions as it asks for.", "warning")
-FORM_UNKNOWN = register("form.unknown", "A form id or variant that quizzes/forms.yaml does not define.")
 
 # How often to re-shuffle before accepting an order equal to an earlier variant's.
 _ATTEMPTS = 50
