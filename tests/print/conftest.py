@@ -78,9 +78,10 @@ def rich_course(tmp: Path) -> Path:
     return root
 
 
-def options(paper: str = "a4", region: str = "us", audience: str = "facilitator", **extra: str) -> BuildOptions:
+def options(paper: str = "a4", region: str = "us", audience: str = "facilitator", jobs: int = 2,
+            **extra: str) -> BuildOptions:
     return BuildOptions(region=region, audience=audience, paper=paper, build_date=BUILD_DATE,  # type: ignore[arg-type]
-                        jobs=2, extra={"pdf_cache": "off", **extra})
+                        jobs=jobs, extra={"pdf_cache": "off", **extra})
 
 
 @dataclass

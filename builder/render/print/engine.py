@@ -93,6 +93,7 @@ def font_faces_css(font_dir: Path) -> str:
 def page_css(paper: Paper, footer: str) -> str:
     """The per-document page rules: paper size and the footer text."""
     return (f"@page {{ size: {PAPER_SIZES[paper]}; }}\n"
+            f"@page certificate {{ size: {PAPER_SIZES[paper]} landscape; }}\n"
             f":root {{ --footer: {css_string(footer)}; }}\n"
             f"@page :right {{ @bottom-left {{ content: {css_string(footer)}; }} }}\n"
             f"@page :left {{ @bottom-right {{ content: {css_string(footer)}; }} }}\n")
@@ -142,14 +143,16 @@ def render_jobs(jobs: list[Job], allowed: list[Path], font_dir: Path, workers: i
     for job in jobs:
         key = cache_key(job, font_dir) if cache_dir else ""
         cached = cache_dir / f"{key}.pdf" if cache_dir else None
-        if cached is not None and cached.is_file():
+        if cached is not None and cached.is_file() and cached.with_suffix(".pages").is_file():
             _copy_atomic(cached, job.target)
-            outcomes[job.name] = Outcome(job.name, pages=_count_pages(cached), cached=True)
+            pages = int(cached.with_suffix(".pages").read_text() or 0)
+            outcomes[job.name] = Outcome(job.name, pages=pages, cached=True)
         else:
             todo.append((job, key))
     # Longest first, so the workbook does not start last and hold up the whole build.
     todo.sort(key=lambda jk: -len(jk[0].html))
-    init = (tuple(str(a) for a in allowed), str(font_dir), epoch_of(build_date))
+    # The font folder is always readable: @font-face rules point into it.
+    init = (tuple(str(a) for a in [*allowed, font_dir]), str(font_dir), epoch_of(build_date))
     n = max(1, min(workers, len(todo)))
     if n == 1:
         worker = _Worker(*init)
@@ -161,6 +164,8 @@ def render_jobs(jobs: list[Job], allowed: list[Path], font_dir: Path, workers: i
         outcomes[job.name] = out
         if cache_dir and not out.problems and job.target.is_file():
             cache_dir.mkdir(parents=True, exist_ok=True)
+            # The page count first: a PDF without one is not a cache hit.
+            (cache_dir / f"{key}.pages").write_text(str(out.pages))
             _copy_atomic(job.target, cache_dir / f"{key}.pdf")
     return [outcomes[job.name] for job in jobs]
 
@@ -170,11 +175,6 @@ def _copy_atomic(src: Path, dst: Path) -> None:
     tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
     shutil.copyfile(src, tmp)
     os.replace(tmp, dst)
-
-
-def _count_pages(pdf: Path) -> int:
-    # Every page object of a WeasyPrint PDF is written as "/Type /Page" exactly once.
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
 
 
 # -- the worker side -------------------------------------------------------------------------
@@ -243,8 +243,9 @@ class _Worker:
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = saved
         problems = [f"refused to fetch {url}" for url in self.fetcher.refused]
-        problems += [r for r in self.log.records if "Failed to load" in r or "fetch" in r.lower()]
-        warnings = [r for r in self.log.records if r not in problems]
+        # WeasyPrint also logs each refusal ("Failed to load ...: refused to fetch"): once is enough.
+        problems += [r for r in self.log.records if "Failed to load" in r and "refused to fetch" not in r]
+        warnings = [r for r in self.log.records if "Failed to load" not in r]
         return Outcome(job.name, pages=len(doc.pages), seconds=time.perf_counter() - started,
                        problems=problems, warnings=warnings)
 
