@@ -361,6 +361,9 @@ def _diagnostic(model: type[schema.Node], data: Any, positions: Positions, err: 
                     f"use {err.get('ctx', {}).get('expected', 'an allowed value')}")
     if kind in ("too_short", "too_long"):
         return diag(SCHEMA_VALUE, where, f"{label}{err['msg'].lower()}")
+    if kind in ("string_too_short", "string_too_long"):  # not a type error: the text is there
+        size = f" (it has {len(value):,})" if isinstance(value, str) and value else ""
+        return diag(SCHEMA_VALUE, where, f"{label}text should have {err['msg'].split(' have ', 1)[-1]}{size}")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return diag(SCHEMA_VALUE, where, f"{label}{_show(value)}: {err['msg'].lower()}")
     expected = next((w for k, w in _TYPE_WORDS.items() if kind.startswith(k)), None)

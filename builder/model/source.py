@@ -9,6 +9,7 @@ tags, duplicate keys, too-deep nesting and alias bombs before they can expand.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,11 @@ YAML_SYNTAX = register("yaml.syntax", "YAML that does not parse.")
 YAML_DUPLICATE = register("yaml.duplicate-key", "The same key twice in one mapping.")
 YAML_TAG = register("yaml.tag", "A YAML tag other than the plain data types.")
 YAML_LIMIT = register("yaml.limit", "YAML nested too deeply or expanding to too many values.")
+YAML_CHARACTER = register("yaml.character", "An escape writing a control character or surrogate into text.")
+
+# Characters XML, JSON-in-UTF-8 and PDFs cannot carry: C0 controls but tab, LF and CR; lone
+# surrogates; the non-characters U+FFFE and U+FFFF.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:null",
@@ -155,6 +161,9 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Positio
     """Parse one YAML document into plain data plus the positions of every value."""
     positions = Positions(path)
     try:
+        too_deep = _too_deep(text, path, line_offset)
+        if too_deep is not None:
+            return None, positions, [too_deep]
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -168,11 +177,51 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Positio
     if node is None:
         return None, positions, []
     walker = _Walker(path, positions, line_offset)
+    if "*" in text and _expanded_size(node, 0, {}) > MAX_NODES:
+        # An alias bomb: refuse it now rather than after walking 200,000 values (seconds).
+        return None, positions, [diag(YAML_LIMIT, walker.where(node),
+                                      f"document expands to more than {MAX_NODES:,} values",
+                                      "remove repeated anchors/aliases (an 'alias bomb') or split the file")]
     try:
         data = walker.walk(node, (), 0)
     except SourceError as e:
         return None, positions, [e.diagnostic]
     return data, positions, walker.diagnostics
+
+
+# libyaml's composer recurses once per nesting level and overflows the C stack (a segfault, not
+# an exception) somewhere past 20,000 levels: 60 KB of `[` or `- - -` is enough. Indented nesting
+# cannot get that deep within MAX_FILE_BYTES, but flow and compact nesting can, so when a text has
+# many of their markers, measure the depth on the event stream (the parser does not recurse).
+_NESTING_MARKERS = ("[", "{", "- ", "-\t", "? ", "?\t")
+_DEPTH_SCAN_FROM = 2_000
+
+
+def _too_deep(text: str, path: str, line_offset: int) -> Diagnostic | None:
+    if sum(text.count(m) for m in _NESTING_MARKERS) <= _DEPTH_SCAN_FROM:
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH + 1:  # the same node _Walker would stop at
+                mark = event.start_mark
+                return diag(YAML_LIMIT, Where(path, mark.line + 1 + line_offset, mark.column + 1),
+                            f"values are nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def _expanded_size(node: yaml.Node, depth: int, sizes: dict[int, int]) -> int:
+    """How many values `node` becomes once aliases are expanded (shared nodes counted once each)."""
+    if depth > MAX_DEPTH + 1:
+        return 1  # _Walker refuses this depth anyway
+    if id(node) not in sizes:
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else (
+            node.value if isinstance(node, yaml.SequenceNode) else [])
+        sizes[id(node)] = 1 + sum(_expanded_size(child, depth + 1, sizes) for child in children)
+    return sizes[id(node)]
 
 
 class _Walker:
@@ -215,7 +264,13 @@ class _Walker:
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
         constructor = _SCALARS.yaml_constructors[node.tag]
-        return constructor(_SCALARS, node)
+        value = constructor(_SCALARS, node)
+        if isinstance(value, str) and (bad := _UNWRITABLE.search(value)):
+            # Only an escape ("\x01", "\ud800") gets these past the YAML reader; no output can hold them.
+            message = f"text holds the character U+{ord(bad.group()):04X}, which no output can hold"
+            self.diagnostics.append(diag(YAML_CHARACTER, self.where(node), message,
+                                         "remove the escape sequence that writes it"))
+        return value
 
 
 _SCALARS = yaml.constructor.SafeConstructor()
@@ -249,7 +304,7 @@ class ParseCache:
     or foreign cache file is ignored, never trusted for more than a miss.
     """
 
-    VERSION = b"parse-cache-1"
+    VERSION = b"parse-cache-2"  # bump whenever parse_yaml reports differently
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
