@@ -11,6 +11,7 @@ import re
 from typing import Iterator
 
 from builder.checks.content.corpus import Corpus, Prose
+from builder.checks.content.markdown import blank_comments
 from builder.diagnostics import Diagnostic, diag, register
 
 ALT_TEXT = register("a11y.alt-text", "An image without useful alt text.")
@@ -18,12 +19,35 @@ HEADING = register("a11y.heading-level", "A heading that skips a level, or a sec
 LINK_TEXT = register("a11y.link-text", "Link text that says nothing out of context ('click here').")
 TABLE_HEADER = register("a11y.table-header", "A table without a header row.")
 
-_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\([^)\n]*\)|<img\b(?P<attrs>[^>]*)>", re.I)
-_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\((?P<url>[^)\n]*)\)|<a\b[^>]*>(?P<html>.*?)</a>", re.I)
-_VAGUE = frozenset({"click here", "here", "read more", "more", "click", "this", "this link", "link", "learn more",
-                    "this page", "go", "more info", "find out more", "see here", "details"})
-_PLACEHOLDER_ALT = re.compile(r"^(?:image|picture|photo|graphic|img|icon|figure|screenshot)\s*\d*$|\.(?:png|jpe?g|gif|svg|webp)$",
-                              re.I)
+# Bounded by the next bracket or angle bracket, so long pasted lines cannot make them backtrack.
+_IMAGE = re.compile(r"!\[(?P<alt>[^\[\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)|<img\b(?P<attrs>[^<>]*)>", re.I)
+_LINK = re.compile(
+    r"(?<!!)\[(?P<text>[^\[\]\n]*)\]\((?P<url>(?:[^()\n]|\([^()\n]*\))*)\)"
+    r"|<a\b[^<>]*>(?P<html>[^<]*)</a>",
+    re.I,
+)
+_VAGUE = frozenset(
+    {
+        "click here",
+        "here",
+        "read more",
+        "more",
+        "click",
+        "this",
+        "this link",
+        "link",
+        "learn more",
+        "this page",
+        "go",
+        "more info",
+        "find out more",
+        "see here",
+        "details",
+    }
+)
+_PLACEHOLDER_ALT = re.compile(
+    r"^(?:image|picture|photo|graphic|img|icon|figure|screenshot)\s*\d*$|\.(?:png|jpe?g|gif|svg|webp)$", re.I
+)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
@@ -47,37 +71,59 @@ def _without_code(text: str) -> str:
         out.append(" " * len(line) if in_fence or fence else line)
         if fence:
             in_fence = not in_fence
-    joined = "\n".join(out)
-    return re.sub(r"<!--.*?-->|`[^`\n]*`", lambda m: re.sub(r"[^\n]", " ", m.group()), joined, flags=re.S)
+    joined = blank_comments("\n".join(out))
+    return re.sub(r"`[^`\n]*`", lambda m: " " * len(m.group()), joined)
 
 
 def _images(prose: Prose, text: str) -> Iterator[Diagnostic]:
     for m in _IMAGE.finditer(text):
         if m.group("attrs") is not None:
             alt_m = re.search(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", m.group("attrs"), re.I)
-            alt = (alt_m.group(1) if alt_m and alt_m.group(1) is not None else (alt_m.group(2) if alt_m else None))
+            alt = (
+                alt_m.group(1)
+                if alt_m and alt_m.group(1) is not None
+                else (alt_m.group(2) if alt_m else None)
+            )
         else:
             alt = m.group("alt")
         if alt is None or not alt.strip():
-            yield diag(ALT_TEXT, prose.where(m.start()), "image has no alt text",
-                       "describe what the image shows and why it is there, e.g. "
-                       "![Two people talking on a park bench](...)")
+            yield diag(
+                ALT_TEXT,
+                prose.where(m.start()),
+                "image has no alt text",
+                "describe what the image shows and why it is there, e.g. "
+                "![Two people talking on a park bench](...)",
+            )
         elif _PLACEHOLDER_ALT.search(alt.strip()):
-            yield diag(ALT_TEXT, prose.where(m.start()), f"image alt text '{alt.strip()}' does not describe it",
-                       "describe what the image shows, e.g. 'A volunteer listening to a student'")
+            yield diag(
+                ALT_TEXT,
+                prose.where(m.start()),
+                f"image alt text '{alt.strip()}' does not describe it",
+                "describe what the image shows, e.g. 'A volunteer listening to a student'",
+            )
 
 
 def _link_text(prose: Prose, text: str) -> Iterator[Diagnostic]:
     for m in _LINK.finditer(text):
-        label = m.group("text") if m.group("text") is not None else re.sub(r"<[^>]+>", "", m.group("html") or "")
+        label = (
+            m.group("text") if m.group("text") is not None else re.sub(r"<[^>]+>", "", m.group("html") or "")
+        )
         words = re.sub(r"[^\w\s]", "", label).strip().lower()
         words = " ".join(words.split())
         if not words:
-            yield diag(LINK_TEXT, prose.where(m.start()), "link has no text",
-                       "write link text that names where the link goes, e.g. [the 988 Lifeline website](...)")
+            yield diag(
+                LINK_TEXT,
+                prose.where(m.start()),
+                "link has no text",
+                "write link text that names where the link goes, e.g. [the 988 Lifeline website](...)",
+            )
         elif words in _VAGUE:
-            yield diag(LINK_TEXT, prose.where(m.start()), f"link text '{label.strip()}' does not say where it goes",
-                       "name the destination, e.g. 'Read [the 988 Lifeline's guide to what to expect](...)'")
+            yield diag(
+                LINK_TEXT,
+                prose.where(m.start()),
+                f"link text '{label.strip()}' does not say where it goes",
+                "name the destination, e.g. 'Read [the 988 Lifeline's guide to what to expect](...)'",
+            )
 
 
 def _headings(prose: Prose) -> Iterator[Diagnostic]:
@@ -95,11 +141,19 @@ def _headings(prose: Prose) -> Iterator[Diagnostic]:
             continue
         level = len(m.group(1))
         if level == 1:
-            yield diag(HEADING, prose.where(start), "a level-1 heading in the body; the page title is the only h1",
-                       "start body headings at '## '")
+            yield diag(
+                HEADING,
+                prose.where(start),
+                "a level-1 heading in the body; the page title is the only h1",
+                "start body headings at '## '",
+            )
         elif level > previous + 1:
-            yield diag(HEADING, prose.where(start), f"heading level {level} follows level {previous}, skipping "
-                       f"level {previous + 1}", f"use '{'#' * (previous + 1)} ' here, or add the missing level above")
+            yield diag(
+                HEADING,
+                prose.where(start),
+                f"heading level {level} follows level {previous}, skipping level {previous + 1}",
+                f"use '{'#' * (previous + 1)} ' here, or add the missing level above",
+            )
         previous = level
 
 
@@ -122,9 +176,17 @@ def _tables(prose: Prose) -> Iterator[Diagnostic]:
             j += 1
         rows = lines[i:j]
         if len(rows) < 2 or not _DELIMITER.match(rows[1]):
-            yield diag(TABLE_HEADER, prose.where(starts[i]), "table has no header row",
-                       "make the first row the column headings and put a '| --- | --- |' row under it")
+            yield diag(
+                TABLE_HEADER,
+                prose.where(starts[i]),
+                "table has no header row",
+                "make the first row the column headings and put a '| --- | --- |' row under it",
+            )
         elif not re.sub(r"[|\s]", "", rows[0]):
-            yield diag(TABLE_HEADER, prose.where(starts[i]), "table's header row is empty",
-                       "give every column a heading that says what it holds")
+            yield diag(
+                TABLE_HEADER,
+                prose.where(starts[i]),
+                "table's header row is empty",
+                "give every column a heading that says what it holds",
+            )
         i = j

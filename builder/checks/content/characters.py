@@ -17,8 +17,8 @@ from builder.checks.content.corpus import Corpus
 from builder.diagnostics import Diagnostic, diag, register
 from builder.model.where import Where
 
-MIXED = register("chars.mixed-script", "A word mixing Latin letters with look-alike letters of another script.")
-INVISIBLE = register("chars.invisible", "An invisible character: zero-width, soft hyphen, tag or control character.")
+MIXED = register("chars.mixed-script", "A word mixing Latin letters with look-alikes from another script.")
+INVISIBLE = register("chars.invisible", "An invisible character: zero-width, soft hyphen, tag or control.")
 BIDI = register("chars.bidi", "A bidirectional control character, which can reorder how text is displayed.")
 NBSP = register("chars.nbsp", "A non-breaking or unusual space between letters.", "warning")
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Iterator
 
 from pydantic import BaseModel
 
+from builder.checks.content.markdown import Unit, blank, mask_markdown, split_sentences
+from builder.checks.content.yaml_positions import align
 from builder.model import schema
 from builder.model.blocks import find_blocks
 from builder.model.project import Document, Project
@@ -31,38 +32,29 @@ from builder.model.source import read_text
 from builder.model.where import Where
 
 # Fields whose string values are identifiers, references or settings, never prose.
-_NOT_PROSE = frozenset({
-    "id", "format", "objectives", "lessons", "modules", "file", "type", "kind", "difficulty",
-    "tags", "language", "version", "license", "default_region", "link_allowlist", "variants",
-    "types", "module", "see",
-})
-
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_HEADING = re.compile(r"^(\s*)(#{1,6})(\s+|$)")
-_OPENER = re.compile(r'^(\s*)(!!!|\?\?\?\+?)\s+([A-Za-z][\w-]*)(\s*)(?:"([^"]*)")?')
-_LIST = re.compile(r"^(\s*)([-*+]|\d{1,3}[.)])(\s+)")
-_QUOTE = re.compile(r"^(\s*)(>+)")
-_REFDEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$")
-_CODE_SPAN = re.compile(r"`+[^`\n]*`+")
-_LINK = re.compile(r"(!?\[)([^\]\n]*)(\]\([^)\n]*\))")
-_AUTOLINK = re.compile(r"<(?:https?|mailto|ftp):[^>\s]*>")
-_BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]\"'`]+")
-_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
-_ENTITY = re.compile(r"&#?\w+;")
-_EMPHASIS = re.compile(r"\*+|(?<![\w])_+|_+(?![\w])|~~")
-_TERMINATOR = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)")
-# Anything Markdown might mean: when none of it is present, the text is prose as it stands.
-_MARKUP = re.compile(r"[\[\]`<>*_#|!&~]|https?:|www\.|^\s*(?:[-+]|\d{1,3}[.)])\s|^\s*(?:```|~~~)", re.M)
-_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "approx", "dr", "mr", "mrs", "ms", "st", "no", "p"})
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A stretch of masked text that sentences never cross: a paragraph, list item, heading ..."""
-
-    start: int
-    end: int
-    kind: str  # "text", "heading", "title" (a block's title), "table"
+_NOT_PROSE = frozenset(
+    {
+        "id",
+        "format",
+        "objectives",
+        "lessons",
+        "modules",
+        "file",
+        "type",
+        "kind",
+        "difficulty",
+        "tags",
+        "language",
+        "version",
+        "license",
+        "default_region",
+        "link_allowlist",
+        "variants",
+        "types",
+        "module",
+        "see",
+    }
+)
 
 
 @dataclass(eq=False)
@@ -133,179 +125,14 @@ class Prose:
                 return unit.start, unit.end
         return max(0, offset - 100), min(len(self.masked), offset + 100)
 
-    def block_at(self, offset: int) -> str | None:
-        """The kind of admonition block holding `offset`, if any."""
-        for start, end, kind in self.blocks:
-            if start <= offset < end:
-                return kind
-        return None
-
     def blanked(self, kinds: frozenset[str]) -> str:
         """The masked text with blocks of the given kinds blanked out too."""
-        text = self.masked
+        pieces, pos = [], 0
         for start, end, kind in self.blocks:
-            if kind in kinds:
-                text = text[:start] + _blank(text[start:end]) + text[end:]
-        return text
-
-
-def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Sentences between `start` and `end` of `text`, trimmed, skipping ones without letters."""
-    pos = start
-    for m in _TERMINATOR.finditer(text, start, end):
-        word = re.search(r"([\w.]+)\.$", text[max(start, m.start() - 12):m.start() + 1])
-        if word and m.group().startswith(".") and len(m.group()) == 1 \
-                and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
-            continue
-        yield from _trimmed(text, pos, m.end())
-        pos = m.end()
-    yield from _trimmed(text, pos, end)
-
-
-def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start and any(c.isalpha() for c in text[start:end]):
-        yield start, end
-
-
-def _blank(text: str) -> str:
-    """Spaces for every character except newlines (offsets and line breaks survive)."""
-    return "".join("\n" if c == "\n" else " " for c in text)
-
-
-# -- Markdown masking ----------------------------------------------------------------------
-
-
-def mask_markdown(text: str) -> tuple[str, list[Unit]]:
-    """Blank out everything in `text` that is not prose, and cut it into units.
-
-    Fenced code, code spans, HTML comments and tags, link URLs, bare URLs, reference
-    definitions, heading and list markers, table pipes and block openers (keeping a block's
-    title) become spaces; the result has the same length as `text`.
-    """
-    if not _MARKUP.search(text):
-        return text, _paragraphs(text)  # plain text, as most YAML values are: nothing to mask
-    out: list[str] = []
-    units: list[Unit] = []
-    cur: list[int] | None = None  # [start, end] of the open text unit
-    in_fence = in_comment = False
-    pos = 0
-
-    def close() -> None:
-        nonlocal cur
-        if cur is not None:
-            units.append(Unit(cur[0], cur[1], "text"))
-            cur = None
-
-    for line in text.split("\n"):
-        start, n = pos, len(line)
-        pos += n + 1
-        if in_fence or _FENCE.match(line):
-            if _FENCE.match(line):
-                in_fence = not in_fence
-            out.append(" " * n)
-            close()
-            continue
-        masked, in_comment = _mask_comments(line, in_comment)
-        if not masked.strip():
-            out.append(masked)
-            close()
-            continue
-        if _REFDEF.match(masked):
-            out.append(" " * n)
-            close()
-            continue
-        # Structure first (a `*` list marker looks like emphasis), then inline markup.
-        opener, heading = _OPENER.match(masked), _HEADING.match(masked)
-        list_item, quote = _LIST.match(masked), _QUOTE.match(masked)
-        masked = _mask_inline(masked)
-        kind = "text"
-        if opener:
-            has_title = opener.group(5) is not None
-            title_start, title_end = (opener.start(5), opener.end(5)) if has_title else (n, n)
-            masked = " " * title_start + masked[title_start:title_end] + " " * (n - title_end)
-            kind = "title"
-        elif heading:
-            masked = _blank_span(masked, heading.start(2), heading.end(2))
-            kind = "heading"
-        elif masked.lstrip().startswith("|"):
-            masked = masked.replace("|", " ")
-            if re.fullmatch(r"[\s:-]*", masked):
-                masked = " " * n
-            kind = "table"
-        else:
-            if quote:
-                masked = _blank_span(masked, quote.start(2), quote.end(2))
-            if list_item:
-                masked = _blank_span(masked, list_item.start(2), list_item.end(2))
-                close()
-        out.append(masked)
-        if kind != "text":
-            close()
-            if masked.strip():
-                units.append(Unit(start, start + n, kind))
-            continue
-        if cur is None:
-            cur = [start, start + n]
-        else:
-            cur[1] = start + n
-    close()
-    return "\n".join(out), units
-
-
-def _paragraphs(text: str) -> list[Unit]:
-    if "\n" not in text:
-        return [Unit(0, len(text), "text")] if text.strip() else []
-    units, start = [], 0
-    for m in re.finditer(r"\n[ \t]*\n", text):
-        if text[start:m.start()].strip():
-            units.append(Unit(start, m.start(), "text"))
-        start = m.end()
-    if text[start:].strip():
-        units.append(Unit(start, len(text), "text"))
-    return units
-
-
-def _blank_span(text: str, start: int, end: int) -> str:
-    return text[:start] + " " * (end - start) + text[end:]
-
-
-def _mask_comments(line: str, in_comment: bool) -> tuple[str, bool]:
-    out, i = [], 0
-    while i < len(line):
-        if in_comment:
-            j = line.find("-->", i)
-            stop = len(line) if j == -1 else j + 3
-            out.append(" " * (stop - i))
-            i = stop
-            in_comment = j == -1
-        else:
-            j = line.find("<!--", i)
-            if j == -1:
-                out.append(line[i:])
-                break
-            out.append(line[i:j])
-            i, in_comment = j, True
-    return "".join(out), in_comment
-
-
-def _mask_inline(line: str) -> str:
-    def blank(m: re.Match[str]) -> str:
-        return " " * len(m.group())
-
-    def link(m: re.Match[str]) -> str:
-        return " " * len(m.group(1)) + m.group(2) + " " * len(m.group(3))
-
-    line = _CODE_SPAN.sub(blank, line)
-    line = _LINK.sub(link, line)
-    line = _AUTOLINK.sub(blank, line)
-    line = _BARE_URL.sub(blank, line)
-    line = _TAG.sub(blank, line)
-    line = _ENTITY.sub(blank, line)
-    return _EMPHASIS.sub(blank, line)
+            if kind in kinds and start >= pos:
+                pieces += [self.masked[pos:start], blank(self.masked[start:end])]
+                pos = end
+        return "".join(pieces) + self.masked[pos:] if pieces else self.masked
 
 
 # -- the corpus ----------------------------------------------------------------------------
@@ -343,8 +170,12 @@ class Corpus:
     @cached_property
     def values(self) -> list[Prose]:
         out: list[Prose] = []
-        roots: list[schema.Node | None] = [self.project.course, self.project.resources, self.project.glossary,
-                                           self.project.forms]
+        roots: list[schema.Node | None] = [
+            self.project.course,
+            self.project.resources,
+            self.project.glossary,
+            self.project.forms,
+        ]
         for m in self.project.modules:
             roots += [m.data, m.quiz]
         roots += [doc.meta for doc in self.documents]
@@ -375,7 +206,7 @@ class Corpus:
             if src is None or where.path == "<unknown>":
                 return where
             if not cache:
-                cache.extend(_align(src.text, src.offset(where), value))
+                cache.extend(align(src.text, src.offset(where), value))
             if not cache:
                 return where
             return src.where(cache[min(offset, len(cache) - 1)])
@@ -396,7 +227,9 @@ def _body_prose(doc: Document) -> Prose:
     return markdown_prose(doc.path, doc.body, doc.where, doc)
 
 
-def markdown_prose(path: str, body: str, where: Callable[[int, int], Where], doc: Document | None = None) -> Prose:
+def markdown_prose(
+    path: str, body: str, where: Callable[[int, int], Where], doc: Document | None = None
+) -> Prose:
     """A Markdown body as Prose; `where(line_index, col)` places a position of the body."""
     masked, units = mask_markdown(body)
     lines = body.split("\n")
@@ -437,27 +270,3 @@ def _strings_of(node: schema.Node, name: str, value: object) -> Iterator[tuple[s
         for item in value.values():
             if isinstance(item, BaseModel):
                 yield from _strings(item)
-
-
-def _align(source: str, start: int, value: str, look: int = 40) -> list[int]:
-    """Source offset of each character of a YAML string value that starts at `start`.
-
-    The value's characters appear in the source in order, with extra characters between
-    them (quotes, escapes, block indicators, indentation, folded line breaks); a short
-    look-ahead skips those. Characters not found (escape sequences) keep the last position.
-    """
-    out: list[int] = []
-    j = start
-    n = len(source)
-    for ch in value:
-        stop = min(n, j + look)
-        if ch.isspace():
-            k = next((k for k in range(j, stop) if source[k].isspace()), -1)
-        else:
-            k = source.find(ch, j, stop)
-        if k == -1:
-            out.append(min(j, n - 1) if n else 0)
-        else:
-            out.append(k)
-            j = k + 1
-    return out

@@ -14,25 +14,34 @@ from typing import Iterator
 from urllib.parse import urlsplit
 
 from builder.checks.content.corpus import Corpus, Prose
+from builder.checks.content.markdown import blank_comments
 from builder.diagnostics import Diagnostic, diag, register
 
 NOT_ALLOWED = register("links.not-allowed", "A link to a host that is not on the course's link allowlist.")
 HTTP = register("links.http", "A plain http:// link (use https://).", "warning")
 SCHEME = register("links.scheme", "A link with a scheme other than https, http, mailto or tel.")
 
-_TLDS = ("com|org|net|info|biz|io|ai|uk|ie|ca|au|nz|gov|edu|int|app|dev|shop|store|online|site|xyz|health"
-         "|care|life|club|live|news|blog|top|tv|ly|gg|cc|ru|cn|de|fr|nl|eu")
-_MD_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?(?P<url>(?:[^()\s>]|\([^()\s]*\))+)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
+_TLDS = (
+    "com|org|net|info|biz|io|ai|uk|ie|ca|au|nz|gov|edu|int|app|dev|shop|store|online|site|xyz|health"
+    "|care|life|club|live|news|blog|top|tv|ly|gg|cc|ru|cn|de|fr|nl|eu"
+)
+_MD_LINK = re.compile(
+    r"!?\[[^\[\]\n]*\]\(\s*<?(?P<url>(?:[^()\s>]|\([^()\s]*\))+)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)"
+)
 _REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(?P<url>[^\s>]+)>?", re.M)
-_AUTOLINK = re.compile(r"<(?P<url>[A-Za-z][\w+.-]*:[^>\s]+)>")
-_BARE = re.compile(r"(?<![\w/@.-])(?P<url>(?:https?|ftp|file|javascript|data)://[^\s<>()\[\]\"'`]+|www\.[^\s<>()\[\]\"'`]+)",
-                   re.I)
-_DOMAIN = re.compile(r"(?<![\w@./:-])(?P<url>(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + _TLDS + r")"
-                     r"(?:/[^\s<>()\[\]\"'`]*)?)(?![\w-])", re.I)
+_AUTOLINK = re.compile(r"<(?P<url>[A-Za-z][\w+.-]*:[^<>\s]+)>")
+_BARE = re.compile(
+    r"(?<![\w/@.-])(?P<url>(?:https?|ftp|file|javascript|data)://[^\s<>()\[\]\"'`]+|www\.[^\s<>()\[\]\"'`]+)",
+    re.I,
+)
+_DOMAIN = re.compile(
+    r"(?<![\w@./:-])(?P<url>(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + _TLDS + r")"
+    r"(?:/[^\s<>()\[\]\"'`]*)?)(?![\w-])",
+    re.I,
+)
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + _TLDS + r")")
 _TLD_HINT = re.compile(r"[a-z0-9]\.(?:" + _TLDS + r")\b")
 _TRAILING = ".,;:!?'\"]"
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def check(corpus: Corpus) -> Iterator[Diagnostic]:
@@ -44,13 +53,17 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
 
 def find_links(text: str) -> list[tuple[int, str]]:
     """(offset, url) of every external-looking link in `text`, in order, each once."""
-    if "<!--" in text:
-        text = _COMMENT.sub(lambda m: " " * len(m.group()), text)
+    text = blank_comments(text)
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     lower = text.lower()
-    for pattern, keys in ((_MD_LINK, ("](",)), (_REF_DEF, ("]:",)), (_AUTOLINK, ("<",)), (_BARE, ("://", "www.")),
-                          (_DOMAIN, None)):
+    for pattern, keys in (
+        (_MD_LINK, ("](",)),
+        (_REF_DEF, ("]:",)),
+        (_AUTOLINK, ("<",)),
+        (_BARE, ("://", "www.")),
+        (_DOMAIN, None),
+    ):
         if keys is not None and not any(k in lower for k in keys):
             continue  # cheap tests first: most texts hold no link at all
         if keys is None and not _TLD_HINT.search(lower):
@@ -78,8 +91,12 @@ def _check_url(prose: Prose, start: int, url: str, allow: list[str]) -> Iterator
     scheme = scheme_match.group(1) if scheme_match else ""
     if scheme and scheme not in ("http", "https") and not lowered.startswith(scheme + "://www."):
         if "://" in lowered or scheme in ("javascript", "data", "file", "vbscript"):
-            yield diag(SCHEME, prose.where(start), f"link '{_short(url)}' uses the '{scheme}:' scheme",
-                       "link only to https:// pages on the allowlist")
+            yield diag(
+                SCHEME,
+                prose.where(start),
+                f"link '{_short(url)}' uses the '{scheme}:' scheme",
+                "link only to https:// pages on the allowlist",
+            )
         return
     if not scheme and not (lowered.startswith("www.") or _HOST.fullmatch(lowered.split("/", 1)[0])):
         return  # a relative link such as `02-listening.md` is not external
@@ -90,12 +107,20 @@ def _check_url(prose: Prose, start: int, url: str, allow: list[str]) -> Iterator
     if not host:
         return
     if not host_allowed(host, allow):
-        yield diag(NOT_ALLOWED, prose.where(start), f"link to '{host}' ({_short(url)}), which is not on the link allowlist",
-                   "remove it, or link to a trusted page on a domain in `link_allowlist` in curriculum/course.yaml "
-                   "(new domains need review)")
+        yield diag(
+            NOT_ALLOWED,
+            prose.where(start),
+            f"link to '{host}' ({_short(url)}), which is not on the link allowlist",
+            "remove it, or link to a trusted page on a domain in `link_allowlist` in curriculum/course.yaml "
+            "(new domains need review)",
+        )
     elif scheme == "http":
-        yield diag(HTTP, prose.where(start), f"link '{_short(url)}' uses plain http://",
-                   f"write https://{url.split('://', 1)[1]}")
+        yield diag(
+            HTTP,
+            prose.where(start),
+            f"link '{_short(url)}' uses plain http://",
+            f"write https://{url.split('://', 1)[1]}",
+        )
 
 
 def _short(url: str) -> str:

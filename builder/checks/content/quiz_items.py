@@ -21,13 +21,18 @@ from builder.model.project import Module
 ALL_ABOVE = register("quiz.all-of-the-above", "An 'all of the above' (or 'both of these') option.")
 NONE_ABOVE = register("quiz.none-of-the-above", "A 'none of the above' (or 'neither of these') option.")
 NEGATIVE = register("quiz.negative-stem", "A negative stem whose negative word is not emphasised.", "warning")
-LONGEST = register("quiz.longest-correct", "The correct option is systematically the longest in a bank.", "warning")
-POSITION = register("quiz.answer-position", "Correct answers cluster in one position across a bank.", "warning")
+LONGEST = register(
+    "quiz.longest-correct", "The correct option is systematically the longest in a bank.", "warning"
+)
+POSITION = register(
+    "quiz.answer-position", "Correct answers cluster in one position across a bank.", "warning"
+)
 
 MIN_QUESTIONS = 4
 ALPHA = 0.05
 
-_REFERS = r"(?:the\s+)?(?:above|these|them|those|(?:the\s+)?(?:previous|other|preceding)\s+(?:options|answers|choices))"
+_REFERS = (r"(?:the\s+)?(?:above|these|them|those"
+           r"|(?:the\s+)?(?:previous|other|preceding)\s+(?:options|answers|choices))")
 _ALL = re.compile(rf"\b(?:all|both)\s+of\s+{_REFERS}\b|\ball\s+(?:the\s+)?above\b", re.I)
 _NONE = re.compile(rf"\b(?:none|neither)\s+of\s+{_REFERS}\b", re.I)
 _AUX_WORDS = "is|are|was|were|would|should|does|do|did|could|can|might|will|must"
@@ -36,7 +41,9 @@ _NEGATIVE = re.compile(
     rf"\b(?:which|what)\b(?:\s+(?!(?:if|when|because|{_AUX_WORDS})\b)[\w'’]+){{0,4}}?\s+{_AUX}(?:\s+[\w'’]+)?"
     rf"\s+(?P<neg>[*_]{{0,2}}(?:not|never|least)[*_]{{0,2}})\b"
     rf"|\b(?P<contr>(?:is|are|was|were|would|should|does|do|could|can)n[’']t)\b"
-    rf"|(?P<exc>[*_]{{0,2}}\bexcept\b[*_]{{0,2}})", re.I)
+    rf"|(?P<exc>[*_]{{0,2}}\bexcept\b[*_]{{0,2}})",
+    re.I,
+)
 
 
 def check(corpus: Corpus) -> Iterator[Diagnostic]:
@@ -55,11 +62,19 @@ def _options(q: schema.Question) -> Iterator[Diagnostic]:
         return
     for o in q.options:
         if _ALL.search(o.text):
-            yield diag(ALL_ABOVE, o.where("text"), f"question {q.id}: option '{o.text.strip()}'",
-                       "replace it with a real answer; for several right answers use `type: multiple`")
+            yield diag(
+                ALL_ABOVE,
+                o.where("text"),
+                f"question {q.id}: option '{o.text.strip()}'",
+                "replace it with a real answer; for several right answers use `type: multiple`",
+            )
         if _NONE.search(o.text):
-            yield diag(NONE_ABOVE, o.where("text"), f"question {q.id}: option '{o.text.strip()}'",
-                       "replace it with a plausible wrong answer a learner might really choose")
+            yield diag(
+                NONE_ABOVE,
+                o.where("text"),
+                f"question {q.id}: option '{o.text.strip()}'",
+                "replace it with a plausible wrong answer a learner might really choose",
+            )
 
 
 def _negative_stem(corpus: Corpus, q: schema.Question) -> Iterator[Diagnostic]:
@@ -72,8 +87,12 @@ def _negative_stem(corpus: Corpus, q: schema.Question) -> Iterator[Diagnostic]:
         where = prose.where(m.start(word_group)) if prose else q.where("stem")
         shown = word.strip("*_")
         fix = f"'{shown.upper()}'" if word_group != "contr" else f"'{shown[:-3]} NOT'"
-        yield diag(NEGATIVE, where, f"question {q.id}: negative stem with '{shown}' not emphasised",
-                   f"ask it positively (e.g. 'Which of these is a warning sign?'), or write {fix}")
+        yield diag(
+            NEGATIVE,
+            where,
+            f"question {q.id}: negative stem with '{shown}' not emphasised",
+            f"ask it positively (e.g. 'Which of these is a warning sign?'), or write {fix}",
+        )
 
 
 def poisson_binomial_tail(chances: Sequence[float], k: int) -> float:
@@ -109,17 +128,25 @@ def _longest(m: Module) -> Iterator[Diagnostic]:
         if longest > lengths[-2][0] and q.options[index].correct:
             hits.append(q.id)
     if _significant(len(hits), chances):
-        yield diag(LONGEST, m.quiz.where("questions"),
-                   f"the correct option is the longest in {len(hits)} of {len(chances)} choice questions "
-                   f"({_ids(hits)})",
-                   "make wrong options as specific as the right one, or trim the right one, so length gives "
-                   "nothing away")
+        yield diag(
+            LONGEST,
+            m.quiz.where("questions"),
+            f"the correct option is the longest in {len(hits)} of {len(chances)} choice questions "
+            f"({_ids(hits)})",
+            "make wrong options as specific as the right one, or trim the right one, so length gives "
+            "nothing away",
+        )
 
 
 def _positions(m: Module) -> Iterator[Diagnostic]:
     assert m.quiz is not None
-    singles = [q for q in m.quiz.questions if isinstance(q, schema.SingleChoice) and len(q.options) >= 3
-               and sum(o.correct for o in q.options) == 1]
+    singles = [
+        q
+        for q in m.quiz.questions
+        if isinstance(q, schema.SingleChoice)
+        and len(q.options) >= 3
+        and sum(o.correct for o in q.options) == 1
+    ]
     by_position: dict[int, list[str]] = {}
     for q in singles:
         pos = next(i for i, o in enumerate(q.options) if o.correct)
@@ -128,18 +155,24 @@ def _positions(m: Module) -> Iterator[Diagnostic]:
         pos, ids = max(sorted(by_position.items()), key=lambda kv: len(kv[1]))
         chances = [1 / len(q.options) if pos < len(q.options) else 0.0 for q in singles]
         if _significant(len(ids), chances):
-            yield diag(POSITION, m.quiz.where("questions"),
-                       f"the correct answer is option {chr(65 + pos)} in {len(ids)} of {len(singles)} "
-                       f"single-choice questions ({_ids(ids)})",
-                       "reorder options so correct answers are spread across A, B, C and D")
+            yield diag(
+                POSITION,
+                m.quiz.where("questions"),
+                f"the correct answer is option {chr(65 + pos)} in {len(ids)} of {len(singles)} "
+                f"single-choice questions ({_ids(ids)})",
+                "reorder options so correct answers are spread across A, B, C and D",
+            )
     tf = [q for q in m.quiz.questions if isinstance(q, schema.TrueFalse)]
     for value in (True, False):
         ids = [q.id for q in tf if q.answer is value]
         if _significant(len(ids), [0.5] * len(tf)):
-            yield diag(POSITION, m.quiz.where("questions"),
-                       f"the answer is '{str(value).lower()}' in {len(ids)} of {len(tf)} true/false questions "
-                       f"({_ids(ids)})",
-                       f"turn some statements round so that about half are {str(not value).lower()}")
+            yield diag(
+                POSITION,
+                m.quiz.where("questions"),
+                f"the answer is '{str(value).lower()}' in {len(ids)} of {len(tf)} true/false questions "
+                f"({_ids(ids)})",
+                f"turn some statements round so that about half are {str(not value).lower()}",
+            )
 
 
 def _ids(ids: list[str], limit: int = 6) -> str:

@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from builder.checks.content.corpus import Corpus, Prose, split_sentences
+from builder.checks.content.corpus import Corpus, Prose
+from builder.checks.content.markdown import split_sentences
 from builder.diagnostics import Diagnostic, diag, register
 
 GRADE = register("read.grade", "A lesson or page above the course's target reading grade.", "warning")
@@ -53,7 +54,7 @@ _EXCEPTIONS: dict[str, int] = {
     "worried": 2, "hurried": 2, "carried": 2, "married": 2, "buried": 2, "studied": 2, "tried": 1,
     "cried": 1, "died": 1, "lied": 1, "dyed": 1, "suicide": 3, "suicidal": 4, "any": 2, "anybody": 4,
     "anyway": 3, "everyday": 3, "confidentiality": 7, "ache": 1, "aches": 1, "headache": 2, "headaches": 2,
-    "science": 2, "ancient": 2, "fluid": 2, "ruin": 2, "genuine": 3, "genuinely": 4, "beautiful": 3,
+    "ancient": 2, "fluid": 2, "ruin": 2, "genuine": 3, "genuinely": 4, "beautiful": 3,
     "eye": 1, "eyes": 1, "everywhere": 3, "elsewhere": 2, "whoever": 3, "poetry": 3, "rhythm": 2,
     "tired": 2, "fired": 2, "hired": 2, "desire": 3, "warehouse": 2, "ok": 2, "okay": 2, "wanted": 2,
 }
@@ -109,13 +110,14 @@ def _count(word: str) -> int:
 
 # Vowel pairs read as two syllables: radio, media, medium, video, actual, fluent, quiet,
 # client, easier, trying, being, cooperate, create, criticism, struggle(s).
-_SPLITS = re.compile(r"(?<![cstgxln])i(?:a|o(?!ur)|u)|[^aeiouy]iu|eo(?![un])|(?<![gq])ua(?![aeiouy])|(?<![gq])ue(?=n[tc]|lt)"
-                     r"|ii|iet|(?<![tl])ien[tc]|(?<=[^aeiou])iers?$|(?<=[^aeiou])y(?=[aeiou])|(?<=[aeiou])ing"
+_SPLITS = re.compile(r"(?<![cstgxln])i(?:a|o(?!ur)|u)|[^aeiouy]iu|eo(?![un])|(?<![gq])ua(?![aeiouy])"
+                     r"|(?<![gq])ue(?=n[tc]|lt)|ii|iet|(?<![tl])ien[tc]|(?<=[^aeiou])iers?$|(?<=[^aeiou])y(?=[aeiou])|(?<=[aeiou])ing"
                      r"|^coo(?=[rp])|(?<=cr)eat(?=[eiu])|^rea(?=ct|ss|li[sz])|^rei(?=n)|^pro(?=a)|ism$"
                      r"|(?<![aeiouyrlw])[^aeiouyrlw]l$")
 # A silent "e" inside a word before a suffix: safely, hopeless, movement, awareness.
-_SILENT_E = re.compile(r"(?:(?<=[aeiouy][^aeiouy])|(?<=[aeiouy][^aeiouy][^aeiouy]))e(?=(?:ful|fully|less|lessness|ment|ments|ly|ness"
-                       r"|liness|time|times|work|works|holders?|tables?|lines?|like)$)")
+_SILENT_E = re.compile(r"(?:(?<=[aeiouy][^aeiouy])|(?<=[aeiouy][^aeiouy][^aeiouy]))"
+                       r"e(?=(?:ful|fully|less|lessness|ment|ments|ly|ness|liness|time|times|work|works"
+                       r"|holders?|tables?|lines?|like)$)")
 
 
 def _strip_silent_endings(w: str) -> str:

@@ -33,23 +33,37 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
     for code, region in sorted(corpus.project.resources.regions.items()):
         for r in region.resources:
             if not r.source or not r.source.strip():
-                yield diag(NO_SOURCE, r.where("id"), f"resource '{r.id}' ({code}) has no `source` URL",
-                           "add `source: https://...` with the service's own page you checked the details on")
+                yield diag(
+                    NO_SOURCE,
+                    r.where("id"),
+                    f"resource '{r.id}' ({code}) has no `source` URL",
+                    "add `source: https://...` with the service's own page you checked the details on",
+                )
             elif not r.source.strip().lower().startswith(("https://", "http://")):
-                yield diag(NO_SOURCE, r.where("source"), f"resource '{r.id}' source '{r.source}' is not a web address",
-                           "write the full address of the page, starting with https://")
+                yield diag(
+                    NO_SOURCE,
+                    r.where("source"),
+                    f"resource '{r.id}' source '{r.source}' is not a web address",
+                    "write the full address of the page, starting with https://",
+                )
             age = months_between(r.verified_on, today)
             if r.verified_on > today:
-                yield diag(FUTURE, r.where("verified_on"),
-                           f"resource '{r.id}' was verified on {r.verified_on.isoformat()}, which is after today "
-                           f"({today.isoformat()})",
-                           "write the date you actually checked the details, as YYYY-MM-DD")
+                yield diag(
+                    FUTURE,
+                    r.where("verified_on"),
+                    f"resource '{r.id}' was verified on {r.verified_on.isoformat()}, which is after today "
+                    f"({today.isoformat()})",
+                    "write the date you actually checked the details, as YYYY-MM-DD",
+                )
             elif r.verified_on < _months_before(today, limit):
-                yield diag(STALE, r.where("verified_on"),
-                           f"resource '{r.id}' was last verified on {r.verified_on.isoformat()}, "
-                           f"{age} month{'s' if age != 1 else ''} ago (the limit is {limit})",
-                           f"check every number, hour and language on {r.source or 'the service website'}, "
-                           f"then set `verified_on: {today.isoformat()}`")
+                yield diag(
+                    STALE,
+                    r.where("verified_on"),
+                    f"resource '{r.id}' was last verified on {r.verified_on.isoformat()}, "
+                    f"{age} month{'s' if age != 1 else ''} ago (the limit is {limit})",
+                    f"check every number, hour and language on {r.source or 'the service website'}, "
+                    f"then set `verified_on: {today.isoformat()}`",
+                )
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

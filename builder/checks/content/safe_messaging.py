@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from builder.checks.content.corpus import Corpus, Prose
+from builder.checks.content.markdown import blank_comments
 from builder.diagnostics import Code, Diagnostic, diag, register
 from builder.model.project import Document
 
@@ -34,7 +35,8 @@ S = {
     12: register("safe.S12", "Trivialising idioms ('career suicide', 'social suicide')."),
     13: register("safe.S13", "Stigmatising words about mental illness or substance use."),
     14: register("safe.S14", "A page about suicide or self-harm without a `!!! help` block."),
-    15: register("safe.S15", "A page about suicide or self-harm without a hopeful or action message.", "warning"),
+    15: register("safe.S15", "A page about suicide or self-harm without a hopeful or action message.",
+                 "warning"),
     16: register("safe.S16", "A page about suicide or self-harm without a content note at the top."),
     17: register("safe.S17", "The superseded US lifeline name or 1-800 number."),
     18: register("safe.S18", "'Press 3' for the 988 Lifeline (that option ended in July 2025)."),
@@ -49,12 +51,14 @@ CLINICAL_TERMS = frozenset({
     "schizophrenia", "schizoaffective", "anxiety", "bipolar disorder", "addiction", "addicted",
 })
 
-SUICIDE = r"(?:\bsuicid\w*|\bself[- ]?harm\w*|\bkill(?:s|ed|ing)?\s+(?:him|her|them|my|your|our|one)sel(?:f|ves)\b" \
-          r"|\b(?:take|takes|took|taking|end|ends|ended|ending)\s+(?:his|her|their|my|your|one's)\s+(?:own\s+)?li(?:fe|ves)\b)"
+SUICIDE = (r"(?:\bsuicid\w*|\bself[- ]?harm\w*"
+           r"|\bkill(?:s|ed|ing)?\s+(?:him|her|them|my|your|our|one)sel(?:f|ves)\b"
+           r"|\b(?:take|takes|took|taking|end|ends|ended|ending)\s+(?:his|her|their|my|your|one's)\s+(?:own\s+)?"
+           r"li(?:fe|ves)\b)")
 _SUICIDE = re.compile(SUICIDE, re.I)
 _SUICIDE_KEYS = ("suicid", "self", "kill", "life", "lives")
-_NEGATION = re.compile(r"\b(?:not|never|rarely|seldom|myths?|untrue|false|wrong|mistaken|misconceptions?)\b|n[’']t\b",
-                       re.I)
+_NEGATION = re.compile(
+    r"\b(?:not|never|rarely|seldom|myths?|untrue|false|wrong|mistaken|misconceptions?)\b|n[’']t\b", re.I)
 _QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”")
 
 
@@ -80,13 +84,16 @@ RULES: list[Rule] = [
     Rule(S[1], _r(r"\bcommit(?:s|ted|ting)?\s+suicide\b"), "implies a crime or a sin",
          "write 'died by suicide' or 'took their own life'", keys=("suicide",)),
     Rule(S[2], _r(r"\b(?:successful|unsuccessful|failed)\s+suicides?(?:\s+attempts?)?\b"),
-         "frames a death as a success", "write 'suicide attempt' or 'survived a suicide attempt'", keys=("suicid",)),
+         "frames a death as a success", "write 'suicide attempt' or 'survived a suicide attempt'",
+         keys=("suicid",)),
     Rule(S[2], _r(r"\b(?:successful|unsuccessful|failed)\s+attempts?\b"), "frames a death as a success",
          "write 'suicide attempt' or 'survived a suicide attempt'", near=_SUICIDE, keys=("attempt",)),
-    Rule(S[3], _r(r"\bcompleted\s+suicides?\b"), "is disputed wording", "write 'died by suicide'", keys=("suicid",)),
-    Rule(S[4], _r(r"\bsuicid\w*[^.!?\n]{0,40}\b(?:epidemic|skyrocket\w*|surg(?:e|es|ed|ing)|crisis\s+of|soar\w*)\b"
-                  r"|\b(?:epidemic|skyrocket\w*|surg(?:e|es|ed|ing)|soar\w*)\b[^.!?\n]{0,40}\bsuicid\w*"),
-         "is sensational and suggests suicide is inevitable", "write 'higher rates' or 'a rise in'", keys=("suicid",)),
+    Rule(S[3], _r(r"\bcompleted\s+suicides?\b"), "is disputed wording", "write 'died by suicide'",
+         keys=("suicid",)),
+    Rule(S[4], _r(r"\bsuicid\w*[^.!?\n]{0,40}\b(?:epidemic|skyrocket\w*|surg(?:e|es|ed|ing)|crisis\s+of"
+                  r"|soar\w*)\b|\b(?:epidemic|skyrocket\w*|surg(?:e|es|ed|ing)|soar\w*)\b[^.!?\n]{0,40}\bsuicid\w*"),
+         "is sensational and suggests suicide is inevitable", "write 'higher rates' or 'a rise in'",
+         keys=("suicid",)),
     Rule(S[5], _r(r"\bbullycides?\b"), "oversimplifies and sounds fatalistic",
          "describe bullying as one of several factors", keys=("bullycid",)),
     Rule(S[6], _r(r"\b(?:hang(?:s|ed|ing)?\b(?!\s+(?:out|on|around|up|in\s+there|together|back|about|onto)\b)"
@@ -100,12 +107,15 @@ RULES: list[Rule] = [
                   r"|inexplicabl\w*|no\s+(?:warning\s+)?signs)\b"),
          "suggests suicide cannot be foreseen; most people show warning signs",
          "name the warning signs that are often present", near=_SUICIDE, unless=_NEGATION),
-    Rule(S[8], _r(r"\bsuicid\w*[^.!?\n]{0,60}\b(?:because\s+of|caused\s+by|due\s+to|the\s+reason\s+(?:for|why)"
-                  r"|triggered\s+by)\b|\b(?:drove|driven|drive|drives|pushed)\s+(?:\w+\s+){0,2}to\s+suicide\b"),
-         "puts suicide down to a single cause", "write 'many things can contribute, and X can be one of them'",
-         unless=_r(_NEGATION.pattern + r"|\b(?:many|several|multiple|complex|combination|mix|range|one\s+of)\b"),
+    Rule(S[8], _r(r"\bsuicid\w*[^.!?\n]{0,60}\b(?:because\s+of|caused\s+by|due\s+to"
+                  r"|the\s+reason\s+(?:for|why)|triggered\s+by)\b|\b(?:drove|driven|drive|drives|pushed)\s+(?:\w+\s+){0,2}to\s+suicide\b"),
+         "puts suicide down to a single cause",
+         "write 'many things can contribute, and X can be one of them'",
+         unless=_r(_NEGATION.pattern
+                   + r"|\b(?:many|several|multiple|complex|combination|mix|range|one\s+of)\b"),
          keys=("suicid",)),
-    Rule(S[9], _r(r"\b(?:way\s+out|escape|end\s+(?:the|their|his|her|my|your)\s+pain|at\s+peace|better\s+off)\b"),
+    Rule(S[9], _r(r"\b(?:way\s+out|escape|end\s+(?:the|their|his|her|my|your)\s+pain|at\s+peace"
+                  r"|better\s+off)\b"),
          "presents suicide as a solution", "focus on help, hope and recovery", near=_SUICIDE,
          unless=_NEGATION, skip_quoted=True),
     Rule(S[10], _r(r"\b(?:brave|heroic|romantic|honou?rable|beautiful|noble)\b"), "glorifies suicide",
@@ -115,7 +125,8 @@ RULES: list[Rule] = [
          "write 'a note', or leave it out", keys=("suicide",)),
     Rule(S[12], _r(r"\b(?:career|social|political|commercial|electoral|professional)\s+suicide\b"),
          "trivialises suicide", "write 'career-ending' or 'a big social risk'", keys=("suicide",)),
-    Rule(S[17], _r(r"(?:\b1[-. ]?)?\(?\b800\)?[-. ]?273[-. ]?(?:8255|TALK)\b|\bNational\s+Suicide\s+Prevention\s+Lifeline\b"),
+    Rule(S[17], _r(r"(?:\b1[-. ]?)?\(?\b800\)?[-. ]?273[-. ]?(?:8255|TALK)\b"
+                   r"|\bNational\s+Suicide\s+Prevention\s+Lifeline\b"),
          "is the superseded US lifeline (renamed in 2022)", "write '988 Suicide & Crisis Lifeline'",
          keys=("800", "lifeline")),
 ]
@@ -124,18 +135,19 @@ RULES: list[Rule] = [
 STIGMA: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (_r(r"\bpsycho\w*"), "describe the behaviour, or say 'a person experiencing psychosis'", ("psycho",)),
     (_r(r"\bschizo\w*"), "write 'a person with schizophrenia'", ("schizo",)),
-    (_r(r"\bcraz(?:y|ier|iest|ies)\b"), "describe what is happening ('very upsetting', 'confusing'), or leave it out",
-     ("craz",)),
+    (_r(r"\bcraz(?:y|ier|iest|ies)\b"),
+     "describe what is happening ('very upsetting', 'confusing'), or leave it out", ("craz",)),
     (_r(r"\binsan(?:e|ity)\b"), "describe what is happening, or leave it out", ("insan",)),
     (_r(r"\blunatics?\b|\bmaniacs?\b|\bmadm[ae]n\b|\bderanged\b|\bnut(?:s|case|ter|jobs?)\b(?!\s+and\s+bolts)"),
-     "describe what is happening, or leave it out", ("lunatic", "maniac", "madm", "derange", "nuts", "nutcase",
-                                                     "nutter", "nutjob")),
+     "describe what is happening, or leave it out",
+     ("lunatic", "maniac", "madm", "derange", "nuts", "nutcase", "nutter", "nutjob")),
     (_r(r"\bthe\s+mentally\s+ill\b"), "write 'people living with mental illness'", ("mentally ill",)),
     (_r(r"\bmental\s+(?:patients?|cases?)\b"), "write 'a person with a mental health condition'",
      ("mental patient", "mental case")),
-    (_r(r"\baddicts?\b|\bjunkies?\b"), "write 'a person with a substance use disorder'", ("addict", "junkie")),
-    (_r(r"\b(?:substance|drug|alcohol)\s+abus(?:e|er|ers)\b"), "write 'substance use' or 'substance use disorder'",
-     ("abus",)),
+    (_r(r"\baddicts?\b|\bjunkies?\b"), "write 'a person with a substance use disorder'",
+     ("addict", "junkie")),
+    (_r(r"\b(?:substance|drug|alcohol)\s+abus(?:e|er|ers)\b"),
+     "write 'substance use' or 'substance use disorder'", ("abus",)),
     (_r(r"\b(?:suffer(?:s|ed|ing)?|victims?)\s+(?:from|with|of)\s+(?:an?\s+)?(?:mental\s+illness|depression|anxiety"
         r"|schizophrenia|bipolar|psychosis|addiction|ptsd|ocd|an?\s+eating\s+disorder|\w+\s+disorder)\b"),
      "write 'lives with' or 'has'", ("suffer", "victim")),
@@ -180,7 +192,8 @@ def _word_rules(prose: Prose) -> Iterator[Diagnostic]:
         for start, end in where:
             for m in rule.pattern.finditer(text, start, end):
                 if _fires(rule, prose, text, m):
-                    yield diag(rule.code, prose.where(m.start()), f"'{_show(m.group())}' {rule.why}", rule.hint)
+                    yield diag(rule.code, prose.where(m.start()), f"'{_show(m.group())}' {rule.why}",
+                               rule.hint)
     for pattern, hint, keys in STIGMA:
         if not any(k in lower for k in keys):
             continue
@@ -254,8 +267,9 @@ def _page_rules(prose: Prose, doc: Document) -> Iterator[Diagnostic]:
                    'add `!!! help "If you need help now"` with a short supportive line; the build adds the '
                    "region's crisis lines")
     if not _HOPE.search(prose.blanked(_NOT_BODY)):
-        yield diag(S[15], where, f"'{doc.title}' mentions suicide or self-harm but gives no hopeful or action message",
-                   "add a sentence such as 'Help works, and people do recover. Here is what you can do next.'")
+        yield diag(S[15], where,
+                   f"'{doc.title}' mentions suicide or self-harm but gives no hopeful or action message",
+                   "add a sentence such as 'Help works, and people recover. Here is what you can do next.'")
     first = _first_content(prose)
     notes = [(s, kind) for s, _, kind in prose.blocks if kind == "content-note"]
     if not notes:
@@ -270,8 +284,8 @@ def _page_rules(prose: Prose, doc: Document) -> Iterator[Diagnostic]:
 def _first_content(prose: Prose) -> int | None:
     """Offset of the first line of the body that is not blank (HTML comments count as blank)."""
     pos = 0
-    for line in prose.raw.split("\n"):
-        if re.sub(r"<!--.*?-->", "", line).strip():
+    for line in blank_comments(prose.raw).split("\n"):
+        if line.strip():
             return pos
         pos += len(line) + 1
     return None

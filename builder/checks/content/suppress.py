@@ -56,37 +56,58 @@ class Marker:
 
 def apply(corpus: Corpus, diags: list[Diagnostic], known: set[str]) -> list[Diagnostic]:
     """Drop diagnostics a valid marker covers; add warnings about bad or unused markers."""
-    markers: dict[str, list[Marker]] = {}
     out: list[Diagnostic] = []
+    markers: list[Marker] = []
+    # Markers stacked above one block share its line range; index ranges by line and each
+    # range's markers by code, so a check is a few dictionary look-ups per diagnostic.
+    ranges: dict[tuple[str, int, int], dict[str, list[Marker]]] = {}
+    by_line: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
     for path in corpus.paths:
         src = corpus.source(path)
         if src is None:
             continue
-        found = _markers(corpus, src)
-        for m in found:
+        for m in _markers(corpus, src):
             problem = _validate(m, known)
             if problem:
                 out.append(problem)
-            else:
-                markers.setdefault(path, []).append(m)
+                continue
+            markers.append(m)
+            key = (path, m.first, m.last)
+            if key not in ranges:
+                ranges[key] = {}
+                for line in range(m.first, m.last + 1):
+                    by_line.setdefault((path, line), []).append(key)
+            for code in m.codes:
+                ranges[key].setdefault(code, []).append(m)
     for d in diags:
-        hit = None
-        for m in markers.get(d.where.path, []):
-            if m.first <= d.where.line <= m.last:
-                code = next((c for c in m.codes if _matches(c, d.code)), None)
-                if code:
-                    hit = m
-                    m.used.add(code)
-                    break
-        if hit is None:
+        if not _silenced(d, by_line.get((d.where.path, d.where.line), ()), ranges):
             out.append(d)
-    for found in markers.values():
-        for m in found:
-            unused = [c for c in m.codes if c not in m.used]
-            if unused:
-                out.append(diag(UNUSED, m.where, f"suppression marker for {', '.join(unused)} silenced nothing",
-                                "remove the marker, or put it on the line just above the text it is for"))
+    for m in markers:
+        unused = [c for c in m.codes if c not in m.used]
+        if unused:
+            out.append(
+                diag(
+                    UNUSED,
+                    m.where,
+                    f"suppression marker for {', '.join(unused)} silenced nothing",
+                    "remove the marker, or put it on the line just above the text it is for",
+                )
+            )
     return out
+
+
+def _silenced(
+    d: Diagnostic,
+    keys: list[tuple[str, int, int]] | tuple[()],
+    ranges: dict[tuple[str, int, int], dict[str, list[Marker]]],
+) -> bool:
+    for key in keys:
+        group = ranges[key]
+        for code in (d.code, d.code.split(".", 1)[-1]):  # `safe.S13` or its short form `S13`
+            if code in group:
+                group[code][0].used.add(code)
+                return True
+    return False
 
 
 def _matches(marker_code: str, code: str) -> bool:
@@ -95,17 +116,29 @@ def _matches(marker_code: str, code: str) -> bool:
 
 def _validate(m: Marker, known: set[str]) -> Diagnostic | None:
     if not m.codes:
-        return diag(UNKNOWN, m.where, "suppression marker names no rule",
-                    'write the code to allow, e.g. `course: allow S13 reason="..."`')
+        return diag(
+            UNKNOWN,
+            m.where,
+            "suppression marker names no rule",
+            'write the code to allow, e.g. `course: allow S13 reason="..."`',
+        )
     for c in m.codes:
         if not any(_matches(c, k) for k in known):
             names = sorted(known | {k.split(".", 1)[1] for k in known})  # S13 as well as safe.S13
             close = difflib.get_close_matches(c, names, n=1, cutoff=0.5)
-            return diag(UNKNOWN, m.where, f"suppression marker names '{c}', which is not a content-check code",
-                        f"did you mean `{close[0]}`?" if close else "see docs/content-checks.md for the codes")
+            return diag(
+                UNKNOWN,
+                m.where,
+                f"suppression marker names '{c}', which is not a content-check code",
+                f"did you mean `{close[0]}`?" if close else "see docs/content-checks.md for the codes",
+            )
     if not m.reason:
-        return diag(NO_REASON, m.where, f"suppression marker for {', '.join(m.codes)} gives no reason",
-                    'say why the text is fine here, e.g. reason="quoting a myth to correct it"')
+        return diag(
+            NO_REASON,
+            m.where,
+            f"suppression marker for {', '.join(m.codes)} gives no reason",
+            'say why the text is fine here, e.g. reason="quoting a myth to correct it"',
+        )
     return None
 
 
@@ -138,8 +171,11 @@ def _yaml_markers(src: SourceFile, first: int, last: int) -> list[Marker]:
         own_line = not line[: m.start()].strip()
         start = _next_content_line(lines, n, last) if own_line else n
         end = _nested_end(lines, start, last) if start else 0
-        out.append(Marker(Where(src.path, n, line.index("#", m.start()) + 1), codes, reason,
-                          start or n + 1, end or n))
+        out.append(
+            Marker(
+                Where(src.path, n, line.index("#", m.start()) + 1), codes, reason, start or n + 1, end or n
+            )
+        )
     return out
 
 
@@ -169,42 +205,51 @@ def _indent(line: str) -> int:
 
 
 def _markdown_markers(src: SourceFile, body_line: int) -> list[Marker]:
-    out = []
     lines = src.lines
+    found: list[tuple[int, re.Match[str]]] = []
+    own_line: set[int] = set()
     in_fence = False
     for n in range(body_line, len(lines) + 1):
         line = lines[n - 1]
         if _FENCE.match(line):
             in_fence = not in_fence
-        if in_fence:
+        if in_fence or "course:" not in line:
             continue
         for m in _MD_MARKER.finditer(line):
-            codes, reason = _parse(m.group("body"))
-            where = Where(src.path, n, m.start() + 1)
-            if line[: m.start()].strip() or line[m.end():].strip():
-                out.append(Marker(where, codes, reason, n, n))
-                continue
+            found.append((n, m))
+            if not line[: m.start()].strip() and not line[m.end() :].strip():
+                own_line.add(n)
+    out = []
+    block: tuple[int, int] | None = None  # the block after the current stack of own-line markers
+    for n, m in found:
+        codes, reason = _parse(m.group("body"))
+        where = Where(src.path, n, m.start() + 1)
+        if n not in own_line:
+            out.append(Marker(where, codes, reason, n, n))
+            continue
+        if block is None or n - 1 not in own_line:  # the first marker of a stack finds the block
             first = n + 1
-            while first <= len(lines) and _MD_MARKER.fullmatch(lines[first - 1].strip()):
+            while first in own_line:
                 first += 1  # markers may be stacked above one block
-            out.append(Marker(where, codes, reason, first, _block_end(lines, first)))
+            block = (first, _block_end(lines, first, own_line))
+        out.append(Marker(where, codes, reason, block[0], block[1]))
     return out
 
 
-def _block_end(lines: list[str], first: int) -> int:
-    """Last line of the Markdown block starting at `first` (a paragraph, or a whole admonition)."""
+def _block_end(lines: list[str], first: int, markers: set[int]) -> int:
+    """Last line of the Markdown block starting at `first`: a paragraph (up to a blank line or
+    the next marker), or a whole admonition."""
     if first > len(lines) or not lines[first - 1].strip():
         return first - 1
+    end = first
     if _OPENER.match(lines[first - 1]):
-        end = first
         for k in range(first + 1, len(lines) + 1):
             line = lines[k - 1]
-            if line.strip() and not line.startswith("    "):
+            if k in markers or (line.strip() and not line.startswith("    ")):
                 break
             if line.strip():
                 end = k
         return end
-    end = first
-    while end + 1 <= len(lines) and lines[end].strip():
+    while end + 1 <= len(lines) and lines[end].strip() and end + 1 not in markers:
         end += 1
     return end

@@ -32,7 +32,9 @@ from pathlib import Path
 LESSON = "modules/01-first-steps/03-case.md"
 FRONT = "---\ntitle: Case\nduration: 5\n---\n"
 SAFE_TOP = "!!! content-note\n    This lesson talks about suicide. Help is listed below.\n\n"
-SAFE_BOTTOM = '\n\n!!! help "If you need help now"\n    Please reach out now.\n\nHelp works, and people recover.\n'
+SAFE_BOTTOM = (
+    '\n\n!!! help "If you need help now"\n    Please reach out now.\n\nHelp works, and people recover.\n'
+)
 
 
 @dataclass

@@ -28,8 +28,10 @@ def _content_lines(root: Path, hints: bool) -> list[str]:
 def _build(tmp_path: Path, case: Case) -> Path:
     files = dict(case.files)
     if LESSON in files:
-        module = (Path(__file__).parents[2] / "fixtures/curricula/minimal/modules/01-first-steps/module.yaml")
-        text = module.read_text(encoding="utf-8").replace("  - 02-noticing.md\n", "  - 02-noticing.md\n  - 03-case.md\n")
+        module = Path(__file__).parents[2] / "fixtures/curricula/minimal/modules/01-first-steps/module.yaml"
+        text = module.read_text(encoding="utf-8").replace(
+            "  - 02-noticing.md\n", "  - 02-noticing.md\n  - 03-case.md\n"
+        )
         files.setdefault("modules/01-first-steps/module.yaml", text.replace("duration: 45", "duration: 60"))
     return course_copy(tmp_path, files=files)
 

@@ -34,8 +34,12 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CheckResult,
         name = f"{n + 3:02d}-seed-{n}.md"
         files[f"modules/01-first-steps/{name}"] = FRONT.format(n=n) + seed.read_text(encoding="utf-8")
         names.append(name)
-    module = (REPO / "tests/fixtures/curricula/minimal/modules/01-first-steps/module.yaml").read_text(encoding="utf-8")
-    module = module.replace("  - 02-noticing.md\n", "  - 02-noticing.md\n" + "".join(f"  - {n}\n" for n in names))
+    module = (REPO / "tests/fixtures/curricula/minimal/modules/01-first-steps/module.yaml").read_text(
+        encoding="utf-8"
+    )
+    module = module.replace(
+        "  - 02-noticing.md\n", "  - 02-noticing.md\n" + "".join(f"  - {n}\n" for n in names)
+    )
     files["modules/01-first-steps/module.yaml"] = module.replace("duration: 45", "duration: 200")
     root = course_copy(tmp_path_factory.mktemp("seeds"), files=files)
     return root, check_project(root), names
@@ -56,9 +60,11 @@ def test_there_are_five_seeds() -> None:
 
 def test_every_line_with_look_alike_letters_is_flagged(seeded: tuple[Path, CheckResult, list[str]]) -> None:
     _, result, names = seeded
-    for seed, name in zip(_seed_files(), names):
+    for seed, name in zip(_seed_files(), names, strict=True):
         # A Cyrillic or Greek letter touching a Latin one: computed here without the checker.
-        expected = _seed_lines(seed, r"[A-Za-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][A-Za-z]")
+        expected = _seed_lines(
+            seed, r"[A-Za-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][A-Za-z]"
+        )
         got = _lines(result, f"modules/01-first-steps/{name}", "chars.mixed-script")
         assert got == expected, seed.name
     first = _seed_files()[0]
@@ -77,8 +83,9 @@ def test_the_promotional_link_is_flagged(seeded: tuple[Path, CheckResult, list[s
     line = next(i for i, t in enumerate(text) if "https://" in t)
     col = text[line].index("https://") + 1
     found = [d for d in result.diagnostics if d.code == "links.not-allowed"]
-    assert [(d.where.path, d.where.line, d.where.col) for d in found] == \
-        [(f"modules/01-first-steps/{names[4]}", line + 1 + OFFSET, col)]
+    assert [(d.where.path, d.where.line, d.where.col) for d in found] == [
+        (f"modules/01-first-steps/{names[4]}", line + 1 + OFFSET, col)
+    ]
     assert "virtuallyseth.ai" in found[0].message and found[0].severity == "error"
 
 
@@ -88,7 +95,8 @@ def test_keyword_stuffing_and_blog_furniture_are_flagged(seeded: tuple[Path, Che
     seed = _seed_files()[2]
     assert _lines(result, path, "promo.repetition") == _seed_lines(seed, r"^(Mental Health Network ){5}")
     assert _lines(result, path, "promo.web-boilerplate") == _seed_lines(
-        seed, r"^(Spread the post|Leave a Comment|Your email address|Scroll to Top)")
+        seed, r"^(Spread the post|Leave a Comment|Your email address|Scroll to Top)"
+    )
 
 
 def test_seed_problems_fail_course_check(seeded: tuple[Path, CheckResult, list[str]]) -> None:

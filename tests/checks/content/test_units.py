@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from builder.checks.content import content_codes, run_content_checks
-from builder.checks.content.corpus import Prose, mask_markdown, markdown_prose
+from builder.checks.content.corpus import Prose, markdown_prose
 from builder.checks.content.links import find_links, host_allowed
+from builder.checks.content.markdown import mask_markdown
 from builder.checks.content.promotion import find_repetitions
 from builder.checks.content.quiz_items import poisson_binomial_tail
 from builder.checks.content.reading_level import count_syllables, grade_of
@@ -38,14 +39,51 @@ def cmu() -> dict[str, set[int]]:
 
 # -- syllables ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("word, n", [
-    ("the", 1), ("cat", 1), ("make", 1), ("makes", 1), ("table", 2), ("little", 2), ("struggles", 2),
-    ("helped", 1), ("wanted", 2), ("needed", 2), ("stayed", 1), ("agreed", 2), ("boxes", 2), ("changes", 2),
-    ("radio", 3), ("video", 3), ("social", 2), ("question", 2), ("conversation", 4), ("suicide", 3),
-    ("anxiety", 4), ("quiet", 2), ("trying", 2), ("saying", 2), ("being", 2), ("easier", 3), ("fatigue", 2),
-    ("colleague", 2), ("safely", 2), ("hopeless", 2), ("movement", 2), ("awareness", 3), ("centre", 2),
-    ("criticism", 4), ("well-being", 3), ("self-care", 2), ("Psychosis", 3), ("don't", 1), ("988", 0),
-])
+
+@pytest.mark.parametrize(
+    "word, n",
+    [
+        ("the", 1),
+        ("cat", 1),
+        ("make", 1),
+        ("makes", 1),
+        ("table", 2),
+        ("little", 2),
+        ("struggles", 2),
+        ("helped", 1),
+        ("wanted", 2),
+        ("needed", 2),
+        ("stayed", 1),
+        ("agreed", 2),
+        ("boxes", 2),
+        ("changes", 2),
+        ("radio", 3),
+        ("video", 3),
+        ("social", 2),
+        ("question", 2),
+        ("conversation", 4),
+        ("suicide", 3),
+        ("anxiety", 4),
+        ("quiet", 2),
+        ("trying", 2),
+        ("saying", 2),
+        ("being", 2),
+        ("easier", 3),
+        ("fatigue", 2),
+        ("colleague", 2),
+        ("safely", 2),
+        ("hopeless", 2),
+        ("movement", 2),
+        ("awareness", 3),
+        ("centre", 2),
+        ("criticism", 4),
+        ("well-being", 3),
+        ("self-care", 2),
+        ("Psychosis", 3),
+        ("don't", 1),
+        ("988", 0),
+    ],
+)
 def test_syllables_of_known_words(word: str, n: int) -> None:
     assert count_syllables(word) == n
 
@@ -68,6 +106,7 @@ def test_syllables_agree_with_cmudict_on_the_seed_vocabulary(cmu: dict[str, set[
 
 
 # -- Flesch-Kincaid -------------------------------------------------------------------------
+
 
 def test_grade_formula_on_a_hand_counted_text() -> None:
     # 2 sentences, 10 words, 13 syllables (every word 1 except "carefully" 3 and "listen" 2):
@@ -118,10 +157,17 @@ def test_grade_matches_an_independent_count_with_cmudict(cmu: dict[str, set[int]
 
 # -- links, repetition, chance, dates -------------------------------------------------------
 
+
 def test_find_links_and_hosts() -> None:
     text = "[a](https://x.org/p) <https://y.net> https://z.com/q, www.w.info and v.ai; jo@u.org. [n](next.md)"
-    assert [u for _, u in find_links(text)] == ["https://x.org/p", "https://y.net", "https://z.com/q",
-                                               "www.w.info", "v.ai", "next.md"]
+    assert [u for _, u in find_links(text)] == [
+        "https://x.org/p",
+        "https://y.net",
+        "https://z.com/q",
+        "www.w.info",
+        "v.ai",
+        "next.md",
+    ]
     assert host_allowed("www.samaritans.org", ["samaritans.org"])
     assert not host_allowed("samaritans.org.evil.com", ["samaritans.org"])
     assert not host_allowed("notsamaritans.org", ["samaritans.org"])
@@ -136,20 +182,26 @@ def test_find_repetitions() -> None:
 def test_poisson_binomial_tail_matches_the_binomial() -> None:
     for n, p in ((5, 0.25), (8, 1 / 3), (6, 0.5)):
         for k in range(n + 1):
-            binomial = sum(math.comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k, n + 1))
+            binomial = sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
             assert poisson_binomial_tail([p] * n, k) == pytest.approx(binomial)
 
 
-@pytest.mark.parametrize("earlier, later, months", [
-    ("2025-11-22", "2026-11-22", 12), ("2025-11-23", "2026-11-22", 11), ("2026-01-31", "2026-02-28", 0),
-    ("2026-01-31", "2026-03-01", 1), ("2026-12-01", "2026-11-22", 0),
-])
+@pytest.mark.parametrize(
+    "earlier, later, months",
+    [
+        ("2025-11-22", "2026-11-22", 12),
+        ("2025-11-23", "2026-11-22", 11),
+        ("2026-01-31", "2026-02-28", 0),
+        ("2026-01-31", "2026-03-01", 1),
+        ("2026-12-01", "2026-11-22", 0),
+    ],
+)
 def test_months_between(earlier: str, later: str, months: int) -> None:
     assert months_between(dt.date.fromisoformat(earlier), dt.date.fromisoformat(later)) == months
 
 
 def test_masking_keeps_offsets() -> None:
-    text = "## Head\n\n- `code` and [text](https://u.org) <!-- c -->\n!!! tip \"Title\"\n    Body"
+    text = '## Head\n\n- `code` and [text](https://u.org) <!-- c -->\n!!! tip "Title"\n    Body'
     masked, units = mask_markdown(text)
     assert len(masked) == len(text)
     assert masked.split("\n")[2].split() == ["and", "text"]
@@ -157,6 +209,7 @@ def test_masking_keeps_offsets() -> None:
 
 
 # -- codes, docs and the real course --------------------------------------------------------
+
 
 def test_every_content_code_is_documented() -> None:
     doc = (REPO / "docs" / "content-checks.md").read_text(encoding="utf-8")
