@@ -19,6 +19,7 @@ from builder.diagnostics import Diagnostic, diag, register
 
 NOT_ALLOWED = register("links.not-allowed", "A link to a host that is not on the course's link allowlist.")
 HTTP = register("links.http", "A plain http:// link (use https://).", "warning")
+ALLOWLIST = register("links.allowlist-entry", "A link allowlist entry that is not a bare domain.", "warning")
 SCHEME = register("links.scheme", "A link with a scheme other than https, http, mailto or tel.")
 
 _TLDS = (
@@ -41,14 +42,32 @@ _DOMAIN = re.compile(
 )
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + _TLDS + r")")
 _TLD_HINT = re.compile(r"[a-z0-9]\.(?:" + _TLDS + r")\b")
+_DOMAIN_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 _TRAILING = ".,;:!?'\"]"
 
 
 def check(corpus: Corpus) -> Iterator[Diagnostic]:
-    allow = [d.strip().lower().rstrip(".") for d in corpus.project.course.link_allowlist if d.strip()]
+    course = corpus.project.course
+    allow = []
+    for i, entry in enumerate(course.link_allowlist):
+        domain = _domain_of(entry)
+        if domain != entry:
+            where = course._field_where.get(f"link_allowlist[{i}]", course.where("link_allowlist"))
+            hint = f"write it as '{domain}'" if domain else "write a domain name such as 'samaritans.org'"
+            yield diag(ALLOWLIST, where, f"link allowlist entry '{entry}' is not a bare domain name", hint)
+        if domain:
+            allow.append(domain)
     for prose in corpus.all_prose:
         for start, url in find_links(prose.raw):
             yield from _check_url(prose, start, url, allow)
+
+
+def _domain_of(entry: str) -> str:
+    """The domain an allowlist entry names ('https://www.Example.org/x' -> 'www.example.org')."""
+    text = entry.strip().lower()
+    if "/" in text:
+        text = urlsplit(text if "://" in text else "https://" + text).hostname or ""
+    return text.rstrip(".") if _DOMAIN_NAME.fullmatch(text.rstrip(".")) else ""
 
 
 def find_links(text: str) -> list[tuple[int, str]]:

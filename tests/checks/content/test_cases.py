@@ -21,6 +21,7 @@ def _content_lines(root: Path, hints: bool) -> list[str]:
     out = []
     for d in result.diagnostics:
         if d.code.startswith(PREFIXES) or d.code.startswith("suppress."):
+            assert d.hint, f"no hint: {d.format()}"  # every finding suggests a rewording or fix
             out.extend(d.format().split("\n") if hints else [d.format().split("\n")[0]])
     return out
 
