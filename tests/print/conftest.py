@@ -8,11 +8,15 @@ links to another lesson and to the web, and a second facilitator block.
 
 from __future__ import annotations
 
+import fcntl
 import io
+import json
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -97,30 +101,73 @@ class PdfSet:
         return path
 
 
-@pytest.fixture(scope="session")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> PdfSet:
-    """Every PDF of the rich fixture course (facilitator build, US, A4)."""
-    from builder.render.print import LAST_REPORT
+def shared_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str,
+               build: Callable[[Path], None]) -> Path:
+    """A folder that `build` fills once per test session, whichever xdist worker asks first.
 
-    root = rich_course(tmp_path_factory.mktemp("print"))
+    The PDF sets are the slow part of these tests. `--dist loadgroup` should keep their tests
+    on one worker, but with pytest 9 and pytest-xdist 3.8 the group marker has no effect, so
+    every worker would render everything again: the first one renders, the others wait and
+    reuse its files (the pattern the pytest-xdist docs give for session fixtures).
+    """
+    base = tmp_path_factory.getbasetemp()
+    base = base if worker_id == "master" else base.parent
+    folder = base / f"shared-{name}"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (folder / ".done").write_text("")
+    return folder
+
+
+def _load(root: Path) -> Project:
     project, diags = load_project(root)
     assert project is not None, diags
-    out = root / "site"
-    opts = options()
-    render_pdfs(project, out, opts)
-    return PdfSet(project, out / "downloads", PrintReport(dict(LAST_REPORT.documents), LAST_REPORT.seconds),
-                  {s.name: s.title for s in plan_specs(project, opts)})
+    return project
+
+
+def _report(folder: Path) -> PrintReport:
+    data = json.loads((folder / "report.json").read_text())
+    return PrintReport(data["documents"], data["seconds"])
+
+
+def _save_report(folder: Path, report: PrintReport) -> None:
+    (folder / "report.json").write_text(json.dumps({"documents": report.documents, "seconds": report.seconds}))
 
 
 @pytest.fixture(scope="session")
-def letter_pdfs(pdfs: PdfSet, tmp_path_factory: pytest.TempPathFactory) -> PdfSet:
+def pdfs(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> PdfSet:
+    """Every PDF of the rich fixture course (facilitator build, US, A4)."""
+
+    def build(folder: Path) -> None:
+        from builder.render.print import LAST_REPORT
+
+        project = _load(rich_course(folder))
+        render_pdfs(project, folder / "minimal" / "site", options())
+        _save_report(folder, LAST_REPORT)
+
+    folder = shared_dir(tmp_path_factory, worker_id, "pdfs", build)
+    project = _load(folder / "minimal")
+    return PdfSet(project, folder / "minimal" / "site" / "downloads", _report(folder),
+                  {s.name: s.title for s in plan_specs(project, options())})
+
+
+LETTER_DOCS = ("card", "quiz:M1", "handout:M1")
+
+
+@pytest.fixture(scope="session")
+def letter_pdfs(pdfs: PdfSet, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> PdfSet:
     """A few documents on US Letter, with the UK's crisis lines."""
-    opts = options(paper="letter", region="uk")
-    specs = [*select(pdfs.project, "card", "uk"), *select(pdfs.project, "quiz:M1", "uk"),
-             *select(pdfs.project, "handout:M1", "uk")]
-    out = tmp_path_factory.mktemp("letter")
-    report = render_specs(pdfs.project, specs, out, opts)
-    return PdfSet(pdfs.project, out, report, {s.name: s.title for s in specs})
+    specs = [s for what in LETTER_DOCS for s in select(pdfs.project, what, "uk")]
+
+    def build(folder: Path) -> None:
+        _save_report(folder, render_specs(pdfs.project, specs, folder, options(paper="letter", region="uk")))
+
+    folder = shared_dir(tmp_path_factory, worker_id, "letter", build)
+    return PdfSet(pdfs.project, folder, _report(folder), {s.name: s.title for s in specs})
 
 
 # -- poppler ----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def grid(paper: str, cols: int = 2, rows: int = 4) -> list[tuple[float, float, f
             for r in range(rows) for c in range(cols)]
 
 
-def check_sheet(pdf: Path, paper: str, emergency: str, line: str) -> None:
+def check_sheet(pdf: Path, paper: str, emergency: str, line: str = "") -> None:
     assert pages(pdf) == 2
     cards = grid(paper)
     for number in (1, 2):

@@ -7,6 +7,7 @@ by several people at once); the fixture tests cover every feature either way.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,25 +17,32 @@ import pytest
 from builder.checks import check_project
 from builder.model.blocks import find_blocks
 from builder.model.project import Project
-from builder.render.print import PrintReport, plan_specs, render_specs
+from builder.render.print import PrintReport, plan_specs, render_specs, select
 from tests.helpers import REPO
-from tests.print.conftest import options, page_texts, pdfinfo, run, squash
+from tests.print.conftest import options, page_texts, pdfinfo, run, shared_dir, squash
+from tests.print.test_cards import check_sheet
 from tests.print.test_workbook import toc
 
 pytestmark = [pytest.mark.pdf, pytest.mark.slow, pytest.mark.xdist_group("print-real")]
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path, PrintReport]:
+def real(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Project, Path, PrintReport]:
     result = check_project(REPO)
     if result.project is None or result.errors:
         pytest.skip(f"the course does not pass `course check` yet ({len(result.errors)} errors)")
     project = result.project
     opts = options(audience="participant")
-    specs = [s for s in plan_specs(project, opts) if s.kind in ("workbook", "handout", "card")]
-    out = tmp_path_factory.mktemp("real")
-    report = render_specs(project, specs, out, opts)
-    return project, out, report
+    specs = [s for s in plan_specs(project, opts) if s.kind in ("workbook", "handout")]
+    specs += [s for r in sorted(project.resources.regions) for s in select(project, "card", r)]
+
+    def build(folder: Path) -> None:
+        report = render_specs(project, specs, folder, opts)
+        (folder / "report.json").write_text(json.dumps({"documents": report.documents, "seconds": report.seconds}))
+
+    out = shared_dir(tmp_path_factory, worker_id, "real", build)
+    data = json.loads((out / "report.json").read_text())
+    return project, out, PrintReport(data["documents"], data["seconds"])
 
 
 def test_every_pdf_is_pdf_ua_with_the_course_font(real) -> None:
@@ -83,3 +91,10 @@ def test_handouts_have_two_to_four_pages(real) -> None:
     assert handouts
     for pdf in handouts:
         assert 2 <= int(pdfinfo(pdf)["Pages"]) <= 4, pdf.name
+
+
+def test_every_regions_crisis_card_fits(real) -> None:
+    project, out, _ = real
+    for code, region in sorted(project.resources.regions.items()):
+        first = next(r for r in region.resources if r.crisis)
+        check_sheet(out / f"crisis-card-{code}.pdf", "a4", region.emergency, first.name)

@@ -57,8 +57,10 @@ class Assembler:
                                       trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
         self.env.filters.update(md=self._md_filter, inline=self._inline_filter, clock=clock_text,
                                 contact=lambda c: contact_text(c.kind, c.value, c.label))
+        # Where a link to another lesson or page goes: inside the workbook, which holds every
+        # lesson and every page for all; elsewhere such links print as plain words.
         self.anchors = {lesson.path: "#" + self.lesson_id(m, lesson) for m in project.modules for lesson in m.lessons}
-        self.anchors.update({p.path: "#" + anchor("page", p.slug) for p in project.pages})
+        self.anchors.update({p.path: "#" + anchor("page", p.slug) for p in self.participant_pages()})
 
     # -- helpers the templates use --------------------------------------------------------
 
@@ -67,6 +69,9 @@ class Assembler:
 
     def _inline_filter(self, text: str | None) -> Markup:
         return Markup(self.md.inline(text)) if text else Markup("")
+
+    def participant_pages(self) -> list[Document]:
+        return [p for p in self.project.pages if self.project.page_audience.get(p.path, "all") == "all"]
 
     def lesson_id(self, m: Module, lesson: Lesson) -> str:
         return anchor(m.id, lesson.slug)
@@ -105,7 +110,7 @@ class Assembler:
     def _common(self, spec: DocSpec) -> dict[str, Any]:
         c = self.project.course
         return {"spec": spec, "course": c, "opts": self.opts, "region": self.region, "a": self,
-                "region_code": self.opts.region, "authors": ", ".join(a.name for a in c.authors),
+                "authors": ", ".join(a.name for a in c.authors),
                 "kind_labels": KIND_LABELS, "anchor": anchor, "paper": self.opts.paper}
 
     def _context_workbook(self, spec: DocSpec) -> dict[str, Any]:
@@ -119,9 +124,8 @@ class Assembler:
                 "m": m, "id": anchor(m.id), "after": after, "closing": closing,
                 "questions": paper_questions(self_check, scen, self._md_filter, self._inline_filter),
             })
-        pages = [p for p in self.project.pages if self.project.page_audience.get(p.path, "all") == "all"]
-        return {"modules": modules, "pages": pages, "glossary": sorted(self.project.glossary.terms,
-                                                                          key=lambda t: t.term.casefold())}
+        glossary = sorted(self.project.glossary.terms, key=lambda t: t.term.casefold())
+        return {"modules": modules, "pages": self.participant_pages(), "glossary": glossary}
 
     def _context_handout(self, spec: DocSpec) -> dict[str, Any]:
         m = self._module(spec.module)
@@ -142,7 +146,7 @@ class Assembler:
         scen = {s.id: s for s in m.quiz.scenarios} if m.quiz else {}
         return {"heading": f"Module {m.number} quiz: {m.title}", "answers": spec.kind == "answers",
                 "questions": paper_questions(m.questions, scen, self._md_filter, self._inline_filter),
-                "intro": None, "running": f"Module {m.number} quiz"}
+                "intro": None}
 
     _context_answers = _context_quiz
 
@@ -154,7 +158,7 @@ class Assembler:
         return {"heading": f"{form.title}: variant {spec.variant}", "answers": spec.kind == "form-answers",
                 "questions": paper_questions(drawn.questions, scen, self._md_filter, self._inline_filter,
                                              drawn.orders),
-                "intro": form.description, "running": f"{form.title}, variant {spec.variant}"}
+                "intro": form.description}
 
     _context_form_answers = _context_form
 
@@ -192,7 +196,7 @@ class Assembler:
                 level = len(m.group(1))
                 end = next((j for j in range(i + 1, len(lines))
                             if (h := re.match(r"^(#{1,6})\s", lines[j])) and len(h.group(1)) <= level), len(lines))
-                ctx = DocContext(page.path, page.body_line + i, 2 - level, anchor("safety", page.slug), self.anchors)
+                ctx = DocContext(page.path, page.body_line + i, 2 - level, anchor("safety", page.slug))
                 out.append(Markup(self.md.block("\n".join(lines[i:end]), ctx)))
         return out
 

@@ -23,7 +23,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 from builder.render import Paper
 
@@ -154,7 +153,9 @@ def render_jobs(jobs: list[Job], allowed: list[Path], font_dir: Path, workers: i
     # The font folder is always readable: @font-face rules point into it.
     init = (tuple(str(a) for a in [*allowed, font_dir]), str(font_dir), epoch_of(build_date))
     n = max(1, min(workers, len(todo)))
-    if n == 1:
+    if not todo:
+        results: list[Outcome] = []  # everything cached: WeasyPrint is not even imported
+    elif n == 1:
         worker = _Worker(*init)
         results = [worker.render(job) for job, _ in todo]
     else:
@@ -249,9 +250,3 @@ class _Worker:
         return Outcome(job.name, pages=len(doc.pages), seconds=time.perf_counter() - started,
                        problems=problems, warnings=warnings)
 
-
-def describe(outcomes: list[Outcome]) -> dict[str, Any]:
-    """Totals for reports: documents, pages, seconds, cache hits."""
-    return {"documents": len(outcomes), "pages": sum(o.pages for o in outcomes),
-            "seconds": round(sum(o.seconds for o in outcomes), 2),
-            "cached": sum(o.cached for o in outcomes)}

@@ -71,20 +71,28 @@ class PrintMarkdown:
         for md in (self._md, self._inline):
             _escape_raw_html(md)
         self.ctx = DocContext(path="")
+        self._blocks: dict[tuple[str, str, int, int, str], str] = {}
+        self._inlines: dict[str, str] = {}
 
     def block(self, text: str, ctx: DocContext) -> str:
         """Convert Markdown that may hold paragraphs, lists, tables and admonitions."""
-        self.ctx = ctx
-        self._md.reset()
-        return self._md.convert(text)
+        # The same question or note appears in several documents: convert it once.
+        key = (text, ctx.path, ctx.line, ctx.heading_offset, ctx.id_prefix)
+        if key not in self._blocks:
+            self.ctx = ctx
+            self._md.reset()
+            self._blocks[key] = self._md.convert(text)
+        return self._blocks[key]
 
     def inline(self, text: str) -> str:
         """Convert one short Markdown string (a key point, an option) without the <p>."""
-        self._inline.reset()
-        html = self._inline.convert(text)
-        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-            html = html[3:-4]
-        return html
+        if text not in self._inlines:
+            self._inline.reset()
+            html = self._inline.convert(text)
+            if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+                html = html[3:-4]
+            self._inlines[text] = html
+        return self._inlines[text]
 
 
 # The raw HTML that `course check` allows (builder.checks.html.SAFE_TAGS, docs/format.md):
@@ -127,16 +135,16 @@ class _PrintTree(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         ctx = self.owner.ctx
         for parent in list(root.iter()):
-            for i, el in enumerate(list(parent)):
+            for el in list(parent):
                 if el.tag == "p" and not len(el) and not (el.text or "").strip():
                     # A paragraph that held only a comment (a check's suppression marker).
                     parent.remove(el)
                     continue
                 if el.tag == "details":
                     self._open_details(el)
-                self._visit(parent, i, el, ctx)
+                self._visit(el, ctx)
 
-    def _visit(self, parent: etree.Element, index: int, el: etree.Element, ctx: DocContext) -> None:
+    def _visit(self, el: etree.Element, ctx: DocContext) -> None:
         m = _HEADING.match(el.tag)
         if m:
             el.tag = f"h{min(6, int(m.group(1)) + ctx.heading_offset)}"
