@@ -22,7 +22,8 @@ import re
 from typing import Iterator
 from urllib.parse import unquote
 
-from builder.checks.html import BAD_SCHEMES, Link, Text, markdown_links, mask_code, project_texts, url_scheme
+from builder.checks.html import BAD_SCHEMES
+from builder.checks.texts import Link, Text, markdown_links, mask_code, project_texts, short, url_scheme
 from builder.diagnostics import Diagnostic, diag, register
 from builder.model.project import Project
 from builder.model.source import FILE_OUTSIDE, resolve_inside
@@ -49,7 +50,7 @@ def _check_includes(text: Text) -> Iterator[Diagnostic]:
     # Snippets run before Markdown sees code fences, so a marker inside a fence includes too.
     for m in _SNIPPET.finditer(text.text):
         yield diag(INCLUDE_SNIPPET, text.where(m.start("marker")),
-                   f"snippet include '{_short(m.group().strip())}' is not allowed",
+                   f"snippet include '{short(m.group().strip())}' is not allowed",
                    "copy the text into this file; to show the marker itself, start the line with ';'")
 
 
@@ -62,11 +63,11 @@ def _check_link(project: Project, text: Text, link: Link) -> Iterator[Diagnostic
         return  # anchors are fine; dangerous schemes are reported by builder.checks.html
     if scheme in ("http", "https") or (not scheme and url.startswith("//")):
         if link.image:
-            yield diag(IMAGE_REMOTE, where, f"image '{_short(url)}' is loaded from another site",
+            yield diag(IMAGE_REMOTE, where, f"image '{short(url)}' is loaded from another site",
                        "save the image in the course and give its relative path: builds never fetch URLs")
         return
     if scheme == "file":
-        yield diag(FILE_OUTSIDE, where, f"{what} '{_short(url)}' points at a file outside the course",
+        yield diag(FILE_OUTSIDE, where, f"{what} '{short(url)}' points at a file outside the course",
                    "put the file in the course and give its relative path")
         return
     if scheme:
@@ -85,7 +86,3 @@ def _resolve_path(url: str) -> str:
     url = html.unescape(url)
     url = re.sub(r"\\(?=[!-/:-@\[-`{-~])", "", url)
     return unquote(re.split(r"[?#]", url, maxsplit=1)[0])
-
-
-def _short(s: str) -> str:
-    return s if len(s) <= 60 else s[:57] + "..."
