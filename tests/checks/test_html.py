@@ -251,3 +251,10 @@ def test_url_scheme_reads_urls_as_a_browser_does() -> None:
     assert url_scheme("images/a:b.png") == ""
     assert url_scheme("02-noticing.md#x") == ""
     assert url_scheme("HTTPS://example.org") == "https"
+
+
+def test_a_suppression_marker_does_not_silence_them(tmp_path: Path) -> None:
+    root = lesson(tmp_path, '<!-- course: allow html.tag reason="testing" -->\n<script>alert(1)</script>\n')
+    run = run_cli("check", "--root", str(root))
+    assert run.code == 1
+    assert f"{L}:8:1: error: raw HTML <script> is not allowed [html.tag]" in run.lines
