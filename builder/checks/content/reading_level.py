@@ -23,6 +23,7 @@ from builder.diagnostics import Diagnostic, diag, register
 GRADE = register("read.grade", "A lesson or page above the course's target reading grade.", "warning")
 
 MIN_WORDS = 100
+HINT_MIN_WORDS = 5  # the hint lists the hardest sentences of at least this many words
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+(?:['’][A-Za-z]+)*)*")
 
 # Words the rules below get wrong, checked against the CMU Pronouncing Dictionary.
@@ -111,7 +112,8 @@ def _count(word: str) -> int:
 # Vowel pairs read as two syllables: radio, media, medium, video, actual, fluent, quiet,
 # client, easier, trying, being, cooperate, create, criticism, struggle(s).
 _SPLITS = re.compile(r"(?<![cstgxln])i(?:a|o(?!ur)|u)|[^aeiouy]iu|eo(?![un])|(?<![gq])ua(?![aeiouy])"
-                     r"|(?<![gq])ue(?=n[tc]|lt)|ii|iet|(?<![tl])ien[tc]|(?<=[^aeiou])iers?$|(?<=[^aeiou])y(?=[aeiou])|(?<=[aeiou])ing"
+                     r"|(?<![gq])ue(?=n[tc]|lt)|ii|iet|(?<![tl])ien[tc]|(?<=[^aeiou])iers?$"
+                     r"|(?<=[^aeiou])y(?=[aeiou])|(?<=[aeiou])ing"
                      r"|^coo(?=[rp])|(?<=cr)eat(?=[eiu])|^rea(?=ct|ss|li[sz])|^rei(?=n)|^pro(?=a)|ism$"
                      r"|(?<![aeiouyrlw])[^aeiouyrlw]l$")
 # A silent "e" inside a word before a suffix: safely, hopeless, movement, awareness.
@@ -183,8 +185,10 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
         g = grade_of(prose)
         if g.words < MIN_WORDS or g.grade <= target:
             continue
+        # A one-word list item full of long words scores high but is not a sentence to rewrite.
+        candidates = [s for s in g.hardest if len(_WORD.findall(s[2])) >= HINT_MIN_WORDS] or g.hardest
         shown = [f"line {prose.where(offset).line} (grade {grade:.1f}): \"{_clip(text)}\""
-                 for grade, offset, text in g.hardest[: settings.sentences_to_show]]
+                 for grade, offset, text in candidates[: settings.sentences_to_show]]
         hint = "use shorter sentences and everyday words"
         if shown:
             hint += "; start with " + "; ".join(shown)
