@@ -11,9 +11,9 @@ from builder.model.schema import Region
 from builder.render import Artifact, BuildOptions
 from builder.render.site.text import Abbreviations, abbreviations, relative
 
-# Generated pages with fixed paths (relative to the docs folder). Course pages live under
-# pages/ and modules under modules/<folder>/, mirroring the source tree, so relative links
-# between lessons of a module work as written.
+# Generated pages with fixed paths (relative to the docs folder). Lessons and course pages
+# keep their project paths (modules/<folder>/<stem>.md, curriculum/pages/<name>.md), so the
+# relative links and images an author writes work on the site as in the source tree.
 HOME = "index.md"
 GLOSSARY = "glossary.md"
 HELP = "help.md"

@@ -37,8 +37,9 @@ ARTIFACT_GROUPS = (("pdf", "Printable documents (PDF)"), ("quiz", "Quiz banks fo
 
 
 def page_path(doc: Document) -> str:
-    """Where a course page goes: its path under curriculum/, e.g. pages/welcome.md."""
-    return doc.path.removeprefix("curriculum/")
+    """Where a course page goes: where it is in the project (curriculum/pages/welcome.md), so
+    the relative links an author writes work on the site as they do in the source tree."""
+    return doc.path
 
 
 def render_course_page(ctx: SiteContext, doc: Document) -> SitePage:
@@ -206,7 +207,10 @@ def render_about(ctx: SiteContext) -> SitePage:
             ("Built on", opts.build_date or "unknown"),
             ("Source revision", f"`{opts.revision}`" if opts.revision else "unknown"),
             ("Authors", authors), ("Licence", licence)]
-    out = ["# About this course", "", "| | |", "| --- | --- |", *[f"| {k} | {v} |" for k, v in rows], "",
+    out = ["# About this course", ""]
+    for key, value in rows:
+        out += [key, f":   {value}", ""]
+    out += [
            "You may share and adapt the course under the terms of its licence.", "",
            "Peer supporters help alongside professionals and never replace them. If you are worried "
            f"about yourself or someone else, see [Get help now]({ctx.link(ABOUT, HELP)}).", ""]

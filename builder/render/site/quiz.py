@@ -3,13 +3,14 @@
 Questions are plain HTML form controls (radios, checkboxes, a text box, selects, a list with
 move up / move down buttons, a text area) that work with a keyboard and a screen reader.
 Everything that gives an answer away (which options are right, feedback, accepted answers,
-the right order, model answers) is in one `<script type="application/json">` per page: the
-search index skips scripts, and nothing of it shows before the reader checks an answer.
+the right order, model answers) is JSON in one `data-answers` attribute per page: the search
+index holds no attributes, and nothing of it shows before the reader checks an answer.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import random
 from typing import Any
@@ -55,7 +56,7 @@ def _render_quiz_html(ctx: SiteContext, module: Module, questions: list[Question
                       graded: list[Question]) -> str:
     scenarios = {s.id: s for s in (module.quiz.scenarios if module.quiz else [])}
     data: dict[str, Any] = {}
-    parts = [f'<div class="course-quiz" data-quiz="{attr(module.id)}">',
+    parts = ["<div>",  # replaced below, once the answer data is complete
              '<noscript><p class="course-quiz__noscript">Turn on JavaScript to check your answers '
              "here, or use the quiz in your workbook.</p></noscript>"]
     for n, q in enumerate(questions, 1):
@@ -69,9 +70,11 @@ def _render_quiz_html(ctx: SiteContext, module: Module, questions: list[Question
         '<button type="button" class="md-button md-button--primary" data-quiz-action="score">Show my score</button> '
         '<button type="button" class="md-button" data-quiz-action="retry">Try again</button></p>'
         '<p class="course-quiz__score" role="status"></p></section>')
-    payload = {"total": _num(total), "questions": data}
-    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    parts.append(f'<script type="application/json" class="course-quiz__data">{blob}</script>')
+    payload = json.dumps({"total": _num(total), "questions": data}, ensure_ascii=False, sort_keys=True)
+    # The answers travel in an attribute: search indexes no attributes, and mkdocs-material's
+    # instant navigation re-runs every <script> in a new page as JavaScript, whatever its type.
+    parts[0] = (f'<div class="course-quiz" data-quiz="{attr(module.id)}" '
+                f'data-answers="{html.escape(payload, quote=True)}">')
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -113,7 +116,8 @@ def _render_question(ctx: SiteContext, q: Question, n: int, count: int,
 def _render_answer(ctx: SiteContext, q: Question, i: str, legend: str) -> tuple[str, dict[str, Any]]:
     if isinstance(q, (SingleChoice, MultipleResponse)):
         kind = "radio" if isinstance(q, SingleChoice) else "checkbox"
-        hint = "" if kind == "radio" else ' <span class="course-quiz__hint">(choose all that apply)</span>'
+        hint = "" if kind == "radio" or "all that apply" in q.stem.lower() else \
+            ' <span class="course-quiz__hint">(choose all that apply)</span>'
         items = [f'<li class="course-quiz__option"><input type="{kind}" name="{i}" id="{i}-o{k}" value="{k}">'
                  f'<label for="{i}-o{k}">{inline_html(o.text, ctx.abbr)}</label>'
                  f'<div class="course-quiz__option-feedback" id="{i}-o{k}-fb" hidden></div></li>'

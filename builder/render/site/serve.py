@@ -57,16 +57,21 @@ class Preview:
         return f"http://{host}:{port}/"
 
     def rebuild(self) -> bool:
-        """Load the course and rebuild the site; on errors, report them and keep the last site."""
+        """Load the course and rebuild the site; on errors, report them and keep the last site.
+        Returns whether the site was rebuilt."""
         started = time.monotonic()
         project, diags = load_project(self.root)
         errors = [d for d in diags if d.severity == "error"]
         if errors:
             self._report(errors, len(project.sources) if project else 0)
-        if project is None:
+        # A file that does not load would drop its pages: keep showing the last good site
+        # until it is fixed. Only the first build shows whatever loads.
+        if project is None or (errors and self.builds):
+            print("course serve: kept the last good site; fix the errors above", file=self.out, flush=True)
             return False
         region = (self.region or project.course.default_region).lower()
-        opts = BuildOptions(region=region, audience=self.audience, pdf=False, build_date=build_date())  # type: ignore[arg-type]
+        opts = BuildOptions(region=region, audience=self.audience, pdf=False,  # type: ignore[arg-type]
+                            build_date=build_date(), extra={"site_url": self.url})
         try:
             folder, _ = prepare_site(project, opts, _planned(project, opts))
             warnings = run_mkdocs(folder, self.site_dir, strict=False)
@@ -81,11 +86,11 @@ class Preview:
 
     def serve(self) -> None:
         """Build once, then serve and rebuild on every change until shut down."""
-        self.rebuild()
+        # LiveReloadServer.serve() would bind after our first build; bind first, so the site
+        # is built for its real address (port 0 = any free port), which instant navigation needs.
         self.server.server_bind()
         self.server.server_activate()
-        # LiveReloadServer.serve() binds again; do its remaining steps here so the bound
-        # address (port 0 = any free port) is known before `ready` is set.
+        self.rebuild()
         self.server.observer.start()
         self.server.serve_thread.start()
         self.ready.set()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from builder.model.project import Document
+from builder.render.site.assets import linked_files
 from builder.render.site.context import SiteContext, SitePage, module_pages
 from builder.render.site.module import module_title, render_module
 from builder.render.site.pages import (
@@ -26,6 +28,7 @@ NavItem = dict[str, Any]
 class SiteTree:
     pages: list[SitePage]
     nav: list[NavItem]
+    assets: dict[str, Path] = field(default_factory=dict)  # tree path -> media file the pages link to
 
     def files(self) -> dict[str, str]:
         return {p.path: p.markdown for p in self.pages}
@@ -78,4 +81,5 @@ def plan_site(ctx: SiteContext) -> SiteTree:
     for page in (render_glossary(ctx), render_help(ctx), render_downloads(ctx), render_about(ctx)):
         pages.append(page)
         nav.append({page.title: page.path})
-    return SiteTree(pages, nav)
+    lessons = [lesson for m in ctx.project.modules for lesson in m.lessons]
+    return SiteTree(pages, nav, linked_files(ctx.project, [*everyone, *organisers, *lessons]))

@@ -12,10 +12,26 @@
         links[i].setAttribute("data-pinned", "");
       }
     }
-    // Glossary terms can be reached with the keyboard; focus shows their tooltip.
+    glossaryTerms();
+  }
+
+  /* Glossary terms (abbr): explained at their first use on a page, and reachable with the
+     keyboard there (focus shows the tooltip). Later uses, and uses in headings, names and
+     links, become plain text: a page full of dotted underlines is hard to read. */
+  function glossaryTerms() {
+    var seen = {};
     var terms = document.querySelectorAll(".md-content abbr");
-    for (var j = 0; j < terms.length; j++) {
-      if (!terms[j].hasAttribute("tabindex")) terms[j].setAttribute("tabindex", "0");
+    for (var i = 0; i < terms.length; i++) {
+      var term = terms[i];
+      if (term.hasAttribute("data-course-term")) continue;
+      var key = term.textContent.toLowerCase().replace(/s$/, "");
+      if (seen[key] || term.closest("h1, h2, h3, h4, h5, h6, strong, a, .admonition-title, summary, label")) {
+        term.replaceWith(document.createTextNode(term.textContent));
+        continue;
+      }
+      seen[key] = true;
+      term.setAttribute("data-course-term", "");
+      term.setAttribute("tabindex", "0");
     }
   }
 

@@ -1,7 +1,7 @@
 /* Self-check quizzes: immediate feedback, a score, and retry.
  *
  * builder/render/site/quiz.py writes the questions as plain HTML form controls and the answers
- * as JSON in <script class="course-quiz__data">. Plain JavaScript: no framework, no network,
+ * as JSON in the data-answers attribute. Plain JavaScript: no framework, no network,
  * nothing stored. Works with mkdocs-material's instant navigation (document$) and without it.
  */
 (function () {
@@ -231,7 +231,7 @@
   };
 
   function Quiz(root) {
-    var data = JSON.parse(root.querySelector(".course-quiz__data").textContent);
+    var data = JSON.parse(root.getAttribute("data-answers"));
     this.root = root;
     this.total = data.total;
     this.questions = [];
