@@ -1,10 +1,11 @@
 """External links: only to domains on `course.yaml` `link_allowlist`, and only over https.
 
-Every form of link counts: Markdown links and images, reference definitions, `<...>`
+Every form of link counts: Markdown links, reference definitions, `<...>`
 autolinks, bare `https://...` and `www....` URLs, and bare domain names such as
 `example.com` (renderers and readers treat them as links, and spam often uses them).
 A host is allowed when it is an allowlisted domain or a subdomain of one. Relative links,
-`#anchors`, `mailto:` and `tel:` are not external links and are left to other checks.
+`#anchors`, `mailto:` and `tel:` are not external links and are left to other checks, as are
+images (every remote image is `image.remote`) and `javascript:`/`data:` URLs (`html.url`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from builder.diagnostics import Diagnostic, diag, register
 NOT_ALLOWED = register("links.not-allowed", "A link to a host that is not on the course's link allowlist.")
 HTTP = register("links.http", "A plain http:// link (use https://).", "warning")
 ALLOWLIST = register("links.allowlist-entry", "A link allowlist entry that is not a bare domain.", "warning")
-SCHEME = register("links.scheme", "A link with a scheme other than https, http, mailto or tel.")
 
 _TLDS = (
     "com|org|net|info|biz|io|ai|uk|ie|ca|au|nz|gov|edu|int|app|dev|shop|store|online|site|xyz|health"
@@ -93,7 +93,8 @@ def find_links(text: str) -> list[tuple[int, str]]:
             if not url or any(s <= start < e for s, e in taken):
                 continue
             taken.append((start, start + len(url)))
-            found.append((start, url))
+            if not m.group().startswith("!"):  # images are embeds, reported by `image.remote`
+                found.append((start, url))
     return sorted(found)
 
 
@@ -108,15 +109,8 @@ def _check_url(prose: Prose, start: int, url: str, allow: list[str]) -> Iterator
         return
     scheme_match = re.match(r"([a-z][a-z0-9+.-]*):", lowered)
     scheme = scheme_match.group(1) if scheme_match else ""
-    if scheme and scheme not in ("http", "https") and not lowered.startswith(scheme + "://www."):
-        if "://" in lowered or scheme in ("javascript", "data", "file", "vbscript"):
-            yield diag(
-                SCHEME,
-                prose.where(start),
-                f"link '{_short(url)}' uses the '{scheme}:' scheme",
-                "link only to https:// pages on the allowlist",
-            )
-        return
+    if scheme and "://" not in lowered:
+        return  # javascript:, data: and the like are not links to a host: `html.url` reports them
     if not scheme and not (lowered.startswith("www.") or _HOST.fullmatch(lowered.split("/", 1)[0])):
         return  # a relative link such as `02-listening.md` is not external
     try:
