@@ -49,6 +49,11 @@ or read about the [988 Lifeline](https://988lifeline.org/).
 
 3. Listen.
 
+| Where | Address |
+| --- | --- |
+| A very long address | https://example.org/a/very/long/path/that/never/breaks/on/its/own/because/it/has/no/spaces/at/all/anywhere.html |
+| A long word | Pneumonoultramicroscopicsilicovolcanoconiosisandsomemorelettersthatkeepgoingandgoingandgoingbeyondthewidthofanypageatallwithoutasinglebreak |
+
 !!! help "If you need help now"
     You do not have to cope alone. HELP-BLOCK-MARKER
 

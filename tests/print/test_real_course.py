@@ -21,6 +21,7 @@ from builder.render.print import PrintReport, plan_specs, render_specs, select
 from tests.helpers import REPO
 from tests.print.conftest import options, page_texts, pdfinfo, run, shared_dir, squash
 from tests.print.test_cards import check_sheet
+from tests.print.test_documents import A4, _words_outside
 from tests.print.test_workbook import toc
 
 pytestmark = [pytest.mark.pdf, pytest.mark.slow, pytest.mark.xdist_group("print-real")]
@@ -54,6 +55,7 @@ def test_every_pdf_is_pdf_ua_with_the_course_font(real) -> None:
         for line in run("pdffonts", str(pdf)).splitlines()[2:]:
             assert "Atkinson-Hyperlegible" in line.split()[0] and line.split()[-5] == "yes", (pdf.name, line)
         assert report.documents[pdf.name]["warnings"] == [], pdf.name
+        assert _words_outside(pdf, *A4) == [], pdf.name
 
 
 def test_workbook_contents_point_at_the_right_pages(real) -> None:
