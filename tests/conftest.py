@@ -1,0 +1,15 @@
+"""Suite-wide settings that keep tests repeatable."""
+
+from __future__ import annotations
+
+import pytest
+
+# Resource `verified_on` dates age with the clock; tests measure them against a fixed day so a
+# fixture does not start failing a year from now. The real course is checked against the real
+# date by `make check` and the pull-request workflow, which is where staleness must show.
+PINNED_TODAY = "2026-11-21"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_TODAY", PINNED_TODAY)
