@@ -46,7 +46,7 @@ def search_index_text(site: Path) -> str:
 def url_of(site: Path, file: Path) -> str:
     """The site-relative URL a file is served at ("" for the home page)."""
     rel = file.relative_to(site).as_posix()
-    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+    return rel.removesuffix("index.html")
 
 
 def broken_links(site: Path) -> list[str]:

@@ -15,7 +15,15 @@ import pytest
 import yaml
 
 from builder.model.blocks import find_blocks
-from builder.model.schema import Matching, MultipleResponse, Ordering, Reflection, ShortAnswer, SingleChoice, TrueFalse
+from builder.model.schema import (
+    Matching,
+    MultipleResponse,
+    Ordering,
+    Reflection,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+)
 from builder.render import BuildOptions, RenderError
 from builder.render.site import render_site
 from builder.render.site.config import build_folder

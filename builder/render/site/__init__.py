@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 import fcntl
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from builder.diagnostics import diag
 from builder.model.project import Project
@@ -27,7 +27,7 @@ from builder.render.site.config import (
 from builder.render.site.context import SiteContext
 from builder.render.site.tree import SiteTree, plan_site
 
-__all__ = ["render_site", "prepare_site", "run_mkdocs", "BuildFolder", "SiteTree"]
+__all__ = ["BuildFolder", "SiteTree", "prepare_site", "render_site", "run_mkdocs"]
 
 
 def render_site(project: Project, out_root: Path, opts: BuildOptions, artifacts: list[Artifact]) -> list[Artifact]:

@@ -109,8 +109,8 @@ def _render_lesson(ctx: SiteContext, module: Module, lesson: Lesson, number: int
     page = lesson_page(module, lesson.stem)
     objectives = [o for o in (ctx.project.objective(i) for i in lesson.meta.objectives) if o]
     out = [front_matter(description=lesson.meta.summary), f"# {md_text(lesson.title)}", "",
-           f"Lesson {number} of {len(module.lessons)} in {md_text(module_title(module))}"
-           f" · about {duration(lesson.meta.duration)}", "{ .course-meta }", ""]
+           (f"Lesson {number} of {len(module.lessons)} in {md_text(module_title(module))}"
+            f" · about {duration(lesson.meta.duration)}"), "{ .course-meta }", ""]
     if objectives:
         out += ["In this lesson you will learn to:", ""]
         out += [f"- {md_text(o.text[:1].lower() + o.text[1:])}" for o in objectives]

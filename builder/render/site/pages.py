@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from builder.model.blocks import find_blocks
@@ -65,13 +66,13 @@ def render_home(ctx: SiteContext, start: list[Document]) -> SitePage:
             "## What you will learn", ""]
     out += [f"- {md_text(o)}" for o in course.outcomes]
     out += ["", "## How to use this course", "",
-            "Work through the modules in order. Each module has an overview, short lessons, activities, "
+            ("Work through the modules in order. Each module has an overview, short lessons, activities, "
             "key points and a self-check quiz. Words with a dotted underline are in the "
             f"[glossary]({ctx.link(HOME, GLOSSARY)}): point at them or move to them with the Tab key "
             "to see what they mean. Printable handouts and other files are on the "
-            f"[downloads page]({ctx.link(HOME, DOWNLOADS)}).", "",
-            f"If you need support, the **Get help now** link at the top of every page lists crisis lines "
-            f"for {md_text(ctx.region.name)}.", ""]
+            f"[downloads page]({ctx.link(HOME, DOWNLOADS)})."), "",
+            (f"If you need support, the **Get help now** link at the top of every page lists crisis lines "
+            f"for {md_text(ctx.region.name)}."), ""]
     if start:
         out += ["## Before you start", "", '<div class="grid cards" markdown>', ""]
         for doc in start:
@@ -89,7 +90,7 @@ def render_home(ctx: SiteContext, start: list[Document]) -> SitePage:
     out += ["</div>", ""]
     ground = next((d for d in start if d.slug == "ground-rules"), None)
     if ground is not None:
-        rules = [re.sub(r"^\d+\.\s*", "", h) for h in re.findall(r"^###\s+(.+?)\s*$", ground.body, re.M)]
+        rules = [re.sub(r"^\d+\.\s*", "", h) for h in re.findall(r"^###\s+(.+?)\s*$", ground.body, re.MULTILINE)]
         out += ["## Ground rules", ""]
         if rules:
             out += ["We agree these together at the start of the course:", ""]
@@ -114,9 +115,9 @@ def _content_note(start: list[Document]) -> tuple[Document, str] | None:
 def render_glossary(ctx: SiteContext) -> SitePage:
     terms = sorted(ctx.project.glossary.terms, key=lambda t: t.term.lower())
     ids = {t.term.lower(): _term_id(t.term) for t in terms}
-    out = ["# Glossary", "", "Plain-language meanings of the words this course uses. Across the site, "
+    out = ["# Glossary", "", ("Plain-language meanings of the words this course uses. Across the site, "
            "these words have a dotted underline: point at one, or move to it with the Tab key, to see "
-           "its meaning.", ""]
+           "its meaning."), ""]
     if not terms:
         return SitePage(GLOSSARY, "Glossary", "\n".join(out + ["There are no terms yet.", ""]),
                         "curriculum/glossary.yaml")
@@ -143,8 +144,8 @@ def render_help(ctx: SiteContext) -> SitePage:
     region = ctx.region
     emergency = re.sub(r"[^0-9+]", "", region.emergency)
     out = ["# Get help now", "",
-           f"Support and crisis lines in {md_text(region.name)}. You do not have to be in crisis to "
-           "contact them, and you can contact them for someone else.", "",
+           (f"Support and crisis lines in {md_text(region.name)}. You do not have to be in crisis to "
+           "contact them, and you can contact them for someone else."), "",
            '!!! help "If a life is in danger"',
            f"    Call **[{md_text(region.emergency)}](tel:{emergency})** now."
            + (f" {md_text(region.emergency_notes)}" if region.emergency_notes else ""), ""]
@@ -165,16 +166,16 @@ def render_help(ctx: SiteContext) -> SitePage:
                 out += [md_text(res.notes), ""]
             out += [f"Details checked on {res.verified_on.isoformat()}.", "{ .course-meta }", ""]
     out += ["## If you are somewhere else", "",
-            f"This copy of the course lists services in {md_text(region.name)}. If you are in another "
+            (f"This copy of the course lists services in {md_text(region.name)}. If you are in another "
             "country, call your local emergency number (for example 911, 999, 112 or 000) if a life is in "
-            "danger, and ask your facilitator for local crisis lines.", ""]
+            "danger, and ask your facilitator for local crisis lines."), ""]
     return SitePage(HELP, "Get help now", "\n".join(out), "curriculum/resources.yaml")
 
 
 def render_downloads(ctx: SiteContext) -> SitePage:
     out = ["# Downloads", "",
-           "Files to print or to load into a learning platform. They are made from the same "
-           "source as this site.", ""]
+           ("Files to print or to load into a learning platform. They are made from the same "
+           "source as this site."), ""]
     artifacts = sorted(ctx.artifacts, key=lambda a: (a.path, a.title))
     if not artifacts:
         out += ["There are no files to download in this build.", ""]
@@ -190,9 +191,9 @@ def _render_artifact(ctx: SiteContext, a: Artifact) -> str:
     # Raw HTML: the files are written after MkDocs runs, so MkDocs cannot check these links
     # (the site tests do).
     href = ctx.raw_href(DOWNLOADS, a.path)
-    ext = a.path.rsplit(".", 1)[-1].upper() if "." in a.path else ""
-    kind = f' <span class="course-downloads__type">({ext})</span>' if ext else ""
-    return (f'<li><a href="{attr(href)}">{attr(a.title)}</a>{kind}'
+    # The file name tells apart files with the same title (a bank per module, forms A and B).
+    name = f' <span class="course-downloads__type">({attr(posixpath.basename(a.path))})</span>'
+    return (f'<li><a href="{attr(href)}">{attr(a.title)}</a>{name}'
             f'<br><span class="course-downloads__desc">{attr(a.description)}</span></li>')
 
 
@@ -212,6 +213,6 @@ def render_about(ctx: SiteContext) -> SitePage:
         out += [key, f":   {value}", ""]
     out += [
            "You may share and adapt the course under the terms of its licence.", "",
-           "Peer supporters help alongside professionals and never replace them. If you are worried "
-           f"about yourself or someone else, see [Get help now]({ctx.link(ABOUT, HELP)}).", ""]
+           ("Peer supporters help alongside professionals and never replace them. If you are worried "
+           f"about yourself or someone else, see [Get help now]({ctx.link(ABOUT, HELP)})."), ""]
     return SitePage(ABOUT, "About", "\n".join(out), "curriculum/course.yaml")

@@ -42,9 +42,9 @@ def render_quiz_page(ctx: SiteContext, module: Module) -> SitePage | None:
         return None
     graded = [q for q in questions if q.type != "reflection"]
     out = [f"# Self-check quiz: {md_text(module.title)}", "",
-           f"Check what you learned in {md_text(module_title(module))}. There are {len(questions)} "
+           (f"Check what you learned in {md_text(module_title(module))}. There are {len(questions)} "
            f"questions. Choose or type your answer, then press **Check answer** to see feedback. "
-           "Your answers stay on this device: nothing is saved or sent.", "",
+           "Your answers stay on this device: nothing is saved or sent."), "",
            _render_quiz_html(ctx, module, questions, graded), ""]
     if ctx.facilitator:
         out += _render_answer_key(ctx, questions)
@@ -57,8 +57,8 @@ def _render_quiz_html(ctx: SiteContext, module: Module, questions: list[Question
     scenarios = {s.id: s for s in (module.quiz.scenarios if module.quiz else [])}
     data: dict[str, Any] = {}
     parts = ["<div>",  # replaced below, once the answer data is complete
-             '<noscript><p class="course-quiz__noscript">Turn on JavaScript to check your answers '
-             "here, or use the quiz in your workbook.</p></noscript>"]
+             ('<noscript><p class="course-quiz__noscript">Turn on JavaScript to check your answers '
+             "here, or use the quiz in your workbook.</p></noscript>")]
     for n, q in enumerate(questions, 1):
         scenario = scenarios.get(q.scenario) if q.scenario else None
         html_q, data[qid(q)] = _render_question(ctx, q, n, len(questions), scenario)
@@ -84,8 +84,8 @@ def _render_question(ctx: SiteContext, q: Question, n: int, count: int,
     """One question's HTML and its answer data."""
     i = qid(q)
     stem = inline_html(q.stem, ctx.abbr)
-    head = [f'<section class="course-quiz__q" id="{i}" data-qid="{i}" data-type="{q.type}" '
-            f'aria-labelledby="{i}-title">',
+    head = [(f'<section class="course-quiz__q" id="{i}" data-qid="{i}" data-type="{q.type}" '
+            f'aria-labelledby="{i}-title">'),
             f'<h2 class="course-quiz__title" id="{i}-title">Question {n} of {count}</h2>']
     if scenario is not None:
         label = "Scenario" + (f": {inline_html(scenario.title, ctx.abbr)}" if scenario.title else "")
@@ -106,8 +106,8 @@ def _render_question(ctx: SiteContext, q: Question, n: int, count: int,
                     f"Show model answer</button></p>"
                     f'<div class="course-quiz__model" id="{i}-model" hidden></div>')
     else:
-        tail.append(f'<p class="course-quiz__buttons"><button type="button" class="md-button" '
-                    f'data-quiz-action="check">Check answer</button></p>')
+        tail.append('<p class="course-quiz__buttons"><button type="button" class="md-button" '
+                    'data-quiz-action="check">Check answer</button></p>')
     tail.append(f'<div class="course-quiz__feedback" id="{i}-feedback" role="status"></div>')
     tail.append("</section>")
     return "\n".join(head + [body] + tail), data
@@ -118,18 +118,18 @@ def _render_answer(ctx: SiteContext, q: Question, i: str, legend: str) -> tuple[
         kind = "radio" if isinstance(q, SingleChoice) else "checkbox"
         hint = "" if kind == "radio" or "all that apply" in q.stem.lower() else \
             ' <span class="course-quiz__hint">(choose all that apply)</span>'
-        items = [f'<li class="course-quiz__option"><input type="{kind}" name="{i}" id="{i}-o{k}" value="{k}">'
+        items = [(f'<li class="course-quiz__option"><input type="{kind}" name="{i}" id="{i}-o{k}" value="{k}">'
                  f'<label for="{i}-o{k}">{inline_html(o.text, ctx.abbr)}</label>'
-                 f'<div class="course-quiz__option-feedback" id="{i}-o{k}-fb" hidden></div></li>'
+                 f'<div class="course-quiz__option-feedback" id="{i}-o{k}-fb" hidden></div></li>')
                  for k, o in enumerate(q.options)]
         html_q = _fieldset(legend + hint, f'<ul class="course-quiz__options">{"".join(items)}</ul>')
         data = {"options": [{"correct": o.correct, "feedback": inline_html(o.feedback, ctx.abbr) if o.feedback else ""}
                             for o in q.options]}
         return html_q, data
     if isinstance(q, TrueFalse):
-        items = [f'<li class="course-quiz__option"><input type="radio" name="{i}" id="{i}-{v}" value="{v}">'
+        items = [(f'<li class="course-quiz__option"><input type="radio" name="{i}" id="{i}-{v}" value="{v}">'
                  f'<label for="{i}-{v}">{v.capitalize()}</label>'
-                 f'<div class="course-quiz__option-feedback" id="{i}-{v}-fb" hidden></div></li>'
+                 f'<div class="course-quiz__option-feedback" id="{i}-{v}-fb" hidden></div></li>')
                  for v in ("true", "false")]
         html_q = _fieldset(legend, f'<ul class="course-quiz__options">{"".join(items)}</ul>')
         fb = {v: inline_html(t, ctx.abbr) if t else "" for v, t in (("true", q.feedback_true),
@@ -143,9 +143,9 @@ def _render_answer(ctx: SiteContext, q: Question, i: str, legend: str) -> tuple[
     if isinstance(q, Matching):
         choices = sorted({p.right for p in q.pairs} | set(q.distractors), key=lambda s: (s.lower(), s))
         options = "".join(f'<option value="{k + 1}">{attr(c)}</option>' for k, c in enumerate(choices))
-        rows = [f'<li class="course-quiz__match"><label for="{i}-m{k}">{inline_html(p.left, ctx.abbr)}</label>'
+        rows = [(f'<li class="course-quiz__match"><label for="{i}-m{k}">{inline_html(p.left, ctx.abbr)}</label>'
                 f'<select id="{i}-m{k}"><option value="">Choose a match</option>{options}</select>'
-                f'<span class="course-quiz__match-result" id="{i}-m{k}-fb"></span></li>'
+                f'<span class="course-quiz__match-result" id="{i}-m{k}-fb"></span></li>')
                 for k, p in enumerate(q.pairs)]
         html_q = _fieldset(legend, f'<ul class="course-quiz__matches">{"".join(rows)}</ul>')
         return html_q, {"answers": [str(choices.index(p.right) + 1) for p in q.pairs]}

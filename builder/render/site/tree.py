@@ -76,7 +76,8 @@ def plan_site(ctx: SiteContext) -> SiteTree:
     organiser_pages = [render_course_page(ctx, d) for d in organisers]
     pages += organiser_pages
     if organiser_pages:
-        nav.append({"For organisers": [{p.title: p.path} for p in organiser_pages]})
+        section = "For organisers and facilitators" if ctx.facilitator else "For organisers"
+        nav.append({section: [{p.title: p.path} for p in organiser_pages]})
 
     for page in (render_glossary(ctx), render_help(ctx), render_downloads(ctx), render_about(ctx)):
         pages.append(page)
