@@ -13,3 +13,9 @@ PINNED_TODAY = "2026-11-21"
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COURSE_TODAY", PINNED_TODAY)
+
+
+@pytest.fixture(autouse=True)
+def _private_parse_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Tests never read or write the developer's own parse cache.
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "parse-cache"))

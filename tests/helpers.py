@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 def course_copy(tmp_path: Path, name: str = "minimal", files: dict[str, str | bytes | None] | None = None) -> Path:
     """Copy a fixture course into tmp_path, then write (or delete, with None) the given files."""
     root = tmp_path / name
-    shutil.copytree(FIXTURES / name, root)
+    shutil.copytree(FIXTURES / name, root, ignore=shutil.ignore_patterns(".cache", "__pycache__"))
     for rel, content in (files or {}).items():
         path = root / rel
         if content is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 import types
 import typing
@@ -65,13 +66,23 @@ _TYPE_WORDS = {
 }
 
 
-CACHE_FILE = Path(".cache") / "parse.pickle"
+def cache_file(root: Path) -> Path:
+    """Where the parse cache of the project at `root` lives: never inside the project.
+
+    The cache is a pickle, and unpickling runs code; a file inside the repository could arrive
+    in a pull request, so the cache lives in the user's cache folder (COURSE_CACHE_DIR, else
+    XDG_CACHE_HOME, else ~/.cache), one file per project path.
+    """
+    base = os.environ.get("COURSE_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "course-builder")
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
+    return Path(base) / f"parse-{digest}.pickle"
 
 
 def load_project(root: Path, cache: bool = True) -> tuple[Project | None, list[Diagnostic]]:
-    """Load the project at `root`. With `cache`, parsed YAML is reused from `.cache/`."""
+    """Load the project at `root`. With `cache`, parsed YAML is reused from the user's cache."""
     root = root.resolve()
-    loader = _Loader(root, ParseCache(root / CACHE_FILE if cache else None))
+    loader = _Loader(root, ParseCache(cache_file(root) if cache else None))
     result = loader.load()
     loader.cache.save()
     return result
