@@ -49,6 +49,19 @@ or read about the [988 Lifeline](https://988lifeline.org/).
 
 3. Listen.
 
+=== "At school"
+    TAB-SCHOOL-MARKER: talk to the school counsellor.
+
+=== "At work"
+    TAB-WORK-MARKER: talk to the employee assistance programme.
+
+Crisis line
+: A phone line for people in distress, open at all hours.[^hours]
+
+[^hours]: FOOTNOTE-MARKER: some lines are not open all night.
+
+Say `I'm here` and mean it.
+
 | Where | Address |
 | --- | --- |
 | A very long address | https://example.org/a/very/long/path/that/never/breaks/on/its/own/because/it/has/no/spaces/at/all/anywhere.html |

@@ -176,3 +176,11 @@ def test_body_text_is_at_least_11_points(pdfs: PdfSet, workbook: list[str]) -> N
 
     reader.pages[number].extract_text(visitor_text=visit)
     assert sizes and min(sizes) >= 11, sizes
+
+
+def test_the_sites_other_block_kinds_print(pdfs: PdfSet) -> None:
+    flat = squash(text(pdfs["workbook.pdf"]))
+    assert "At school TAB-SCHOOL-MARKER" in flat and "At work TAB-WORK-MARKER" in flat
+    assert "Crisis line A phone line for people in distress" in flat
+    assert "FOOTNOTE-MARKER: some lines are not open all night." in flat
+    assert "Say I'm here and mean it." in flat

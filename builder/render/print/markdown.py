@@ -29,7 +29,10 @@ from markdown.treeprocessors import Treeprocessor
 
 from builder.model.schema import Region
 
-EXTENSIONS = ["admonition", "pymdownx.details", "tables", "attr_list", "abbr", "sane_lists"]
+# The site's extensions (mkdocs.yml), minus md_in_html, which needs raw HTML blocks.
+EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "tables", "toc", "pymdownx.details",
+              "pymdownx.superfences", "pymdownx.tabbed"]
+EXTENSION_CONFIGS = {"toc": {"permalink": False}, "pymdownx.tabbed": {"alternate_style": True}}
 
 # Ruled lines under a reflection block when the author gives no number.
 REFLECTION_LINES = 5
@@ -66,7 +69,8 @@ class PrintMarkdown:
         self.region = region
         self.problems: list[Problem] = []
         self._ext = _PrintExtension(self)
-        self._md = markdown.Markdown(extensions=[*EXTENSIONS, self._ext], output_format="html")
+        self._md = markdown.Markdown(extensions=[*EXTENSIONS, self._ext], extension_configs=EXTENSION_CONFIGS,
+                                     output_format="html")
         self._inline = markdown.Markdown(extensions=["attr_list", "abbr"], output_format="html")
         for md in (self._md, self._inline):
             _escape_raw_html(md)
@@ -142,6 +146,11 @@ class _PrintTree(Treeprocessor):
                     continue
                 if el.tag == "details":
                     self._open_details(el)
+                elif el.tag == "div" and "tabbed-set" in el.get("class", "").split():
+                    self._unfold_tabs(el)
+                elif el.tag == "a" and "footnote-backref" in el.get("class", ""):
+                    parent.remove(el)  # "jump back" arrows mean nothing on paper
+                    continue
                 self._visit(el, ctx)
 
     def _visit(self, el: etree.Element, ctx: DocContext) -> None:
@@ -174,6 +183,21 @@ class _PrintTree(Treeprocessor):
             if child.tag == "summary":
                 child.tag = "p"
                 child.set("class", "admonition-title")
+
+    def _unfold_tabs(self, el: etree.Element) -> None:
+        """Content tabs (`=== "School"`) print one after another, each under its label."""
+        labels = [label.text or "" for label in el.iter("label")]
+        blocks = [b for b in el.iter("div") if "tabbed-block" in b.get("class", "").split()]
+        for child in list(el):
+            el.remove(child)
+        el.set("class", "tabs")
+        el.attrib.pop("data-tabs", None)
+        for label, block in zip(labels, blocks):
+            block.set("class", "tab")
+            title = etree.Element("p", {"class": "tab-title"})
+            title.text = label
+            block.insert(0, title)
+            el.append(block)
 
     def _resolve_link(self, el: etree.Element, ctx: DocContext) -> None:
         href = el.get("href", "")
