@@ -35,7 +35,7 @@ REVISION = "0123456789ab"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 HELP_LESSON = """---
-title: Getting help
+title: Getting help <now> & "later"
 duration: 10
 objectives: [M2.O1]
 summary: When and how to pass a worry on.
@@ -106,7 +106,7 @@ ARTIFACTS = [
 ]
 
 
-def png_bytes(width: int = 4, height: int = 2) -> bytes:
+def png_bytes(width: int = 160, height: int = 40) -> bytes:
     """A tiny valid PNG (grey pixels), made without an imaging library."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -262,14 +262,16 @@ class Requests(list):
 
 @pytest.fixture
 def open_page(browser: object) -> Iterator[object]:
-    """`open_page(site_url, width=1366, height=900)` -> a fresh page that records requests.
+    """`open_page(site_url, width=1366, height=900, ignore_errors=())` -> a fresh page that
+    records requests.
 
     After the test, every request must have gone to the site's own server (or, for file://
     sites, to the file system): the site loads nothing from anywhere else. And no script
     may have failed."""
     contexts: list[tuple[object, Requests, tuple[str, ...], list[str]]] = []
 
-    def make(origin: str, width: int = 1366, height: int = 900):  # type: ignore[no-untyped-def]
+    def make(origin: str, width: int = 1366, height: int = 900,  # type: ignore[no-untyped-def]
+             ignore_errors: tuple[str, ...] = ()):
         context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
         requests = Requests()
         context.on("request", lambda r: requests.append(r.url))
@@ -277,7 +279,7 @@ def open_page(browser: object) -> Iterator[object]:
         page.set_default_timeout(10_000)
         page.requests = requests
         errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("pageerror", lambda e: None if str(e) in ignore_errors else errors.append(str(e)))
         allowed = ("file://",) if origin.startswith("file:") else (origin.rstrip("/") + "/", )
         contexts.append((context, requests, allowed + ("data:", "blob:", "about:"), errors))
         return page

@@ -147,6 +147,16 @@ def test_module_overview(participant_site: Site) -> None:
     assert not doc(participant_site, "modules/02-second-steps").xpath("//a[contains(., 'module handout')]")
 
 
+def test_titles_are_text_never_markup(participant_site: Site) -> None:
+    title = 'Getting help <now> & "later"'
+    for page in participant_site.html_files():
+        assert not lxml.html.fromstring(page.read_bytes()).xpath("//now"), page
+    lesson = doc(participant_site, "modules/02-second-steps/02-getting-help")
+    assert squash(lesson.xpath("string(//article//h1)")) == title
+    assert title in [squash(a.text_content()) for a in lesson.xpath("//nav[contains(@class,'md-nav--primary')]//a")]
+    assert lesson.xpath("string(//title)").startswith(title)
+
+
 def test_lesson_activities_key_points(participant_site: Site) -> None:
     lesson = text_of(participant_site, "modules/01-first-steps/01-listening")
     assert "Lesson 1 of 2 in Module 1: First steps · about 10 min" in lesson

@@ -8,6 +8,7 @@ touches one file, and stale files are removed.
 from __future__ import annotations
 
 import copy
+import html
 import logging
 import re
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from builder.diagnostics import Diagnostic, diag, register
 from builder.model.project import Project
 from builder.model.where import Where
 from builder.render import BuildOptions, RenderError
-from builder.render.site.text import Abbreviations
+from builder.render.site.text import Abbreviations, theme_text
 from builder.render.site.tree import SiteTree
 
 SITE_MKDOCS = register("site.mkdocs", "A problem MkDocs found while building the site (a broken link or anchor).")
@@ -94,9 +95,10 @@ def merged_config(base: dict[str, Any], project: Project, opts: BuildOptions, tr
     course = project.course
     config = copy.deepcopy(base)
     offline = opts.offline
-    config["site_name"] = course.title
-    config["site_description"] = " ".join(course.summary.split())
-    config["copyright"] = f"{course.title} {course.version} · {course.license}"
+    # The theme prints these without escaping.
+    config["site_name"] = theme_text(course.title)
+    config["site_description"] = html.escape(" ".join(course.summary.split()), quote=True)
+    config["copyright"] = theme_text(f"{course.title} {course.version} · {course.license}")
     # Instant navigation and canonical links need the address the site is served at.
     site_url = opts.extra.get("site_url") or config.get("site_url")
     if site_url:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import yaml
 
 from builder.model.project import Lesson, Module
@@ -29,8 +31,9 @@ def activity_anchor(activity: Activity) -> str:
 
 
 def front_matter(**meta: str | None) -> str:
-    """YAML front matter for a generated page (only the keys that have a value)."""
-    data = {k: " ".join(v.split()) for k, v in meta.items() if v}
+    """YAML front matter for a generated page (only the keys that have a value). The theme
+    puts `description` into an attribute without escaping it, so it is escaped here."""
+    data = {k: html.escape(" ".join(v.split()), quote=True) for k, v in meta.items() if v}
     if not data:
         return ""
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=True, width=1000) + "---\n\n"

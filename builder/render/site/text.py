@@ -29,6 +29,12 @@ def md_text(text: str) -> str:
     return " ".join(text.split()).translate(_MD_ESCAPES)
 
 
+def theme_text(text: str) -> str:
+    """Text for a value the theme prints without escaping (nav titles, the site name): no
+    tags and no attribute breaks, and `&` left alone so it reads the same everywhere."""
+    return " ".join(text.split()).replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def attr(text: str) -> str:
     """Text for an HTML attribute value (double-quoted)."""
     return html.escape(" ".join(text.split()), quote=True)

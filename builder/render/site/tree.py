@@ -20,7 +20,9 @@ from builder.render.site.pages import (
     render_home,
 )
 from builder.render.site.quiz import render_quiz_page
+from builder.render.site.text import theme_text
 
+# Nav titles go through theme_text: mkdocs-material prints them without escaping.
 NavItem = dict[str, Any]
 
 
@@ -57,7 +59,7 @@ def plan_site(ctx: SiteContext) -> SiteTree:
     course_pages = [render_course_page(ctx, d) for d in everyone]
     pages += course_pages
     if course_pages:
-        nav.append({"Start here": [{p.title: p.path} for p in course_pages]})
+        nav.append({"Start here": [{theme_text(p.title): p.path} for p in course_pages]})
 
     module_nav: list[NavItem] = []
     for m in ctx.project.modules:
@@ -68,8 +70,8 @@ def plan_site(ctx: SiteContext) -> SiteTree:
             mpages.append(quiz)
         pages += mpages
         # With navigation.indexes the overview (index.md) is the section's own page.
-        module_nav.append({module_title(m): [p.path if p.path == module_pages(m)["overview"] else {p.title: p.path}
-                                             for p in mpages]})
+        module_nav.append({theme_text(module_title(m)): [
+            p.path if p.path == module_pages(m)["overview"] else {theme_text(p.title): p.path} for p in mpages]})
     if module_nav:
         nav.append({"Modules": module_nav})
 
@@ -77,10 +79,10 @@ def plan_site(ctx: SiteContext) -> SiteTree:
     pages += organiser_pages
     if organiser_pages:
         section = "For organisers and facilitators" if ctx.facilitator else "For organisers"
-        nav.append({section: [{p.title: p.path} for p in organiser_pages]})
+        nav.append({section: [{theme_text(p.title): p.path} for p in organiser_pages]})
 
     for page in (render_glossary(ctx), render_help(ctx), render_downloads(ctx), render_about(ctx)):
         pages.append(page)
-        nav.append({page.title: page.path})
+        nav.append({theme_text(page.title): page.path})
     lessons = [lesson for m in ctx.project.modules for lesson in m.lessons]
     return SiteTree(pages, nav, linked_files(ctx.project, [*everyone, *organisers, *lessons]))
