@@ -70,3 +70,13 @@ def test_a_document_asking_for_the_network_opens_no_socket(tmp_path: Path, monke
     assert sorted(outcome.problems) == sorted(["refused to fetch https://example.org/x.css",
                                                "refused to fetch https://example.org/x.png",
                                                "refused to fetch file:///etc/hostname"])
+
+
+def test_a_failed_render_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    repo = Path(__file__).resolve().parents[2]
+    html = '<html lang="en"><head><title>T</title></head><body><h1>T</h1></body></html>'
+    [outcome] = render_jobs([Job("x.pdf", html, "", blocker / "x.pdf")], [tmp_path], find_font_dir(repo), 1,
+                            "2026-11-22", None)
+    assert len(outcome.problems) == 1 and outcome.problems[0].startswith("WeasyPrint failed on x.pdf: ")

@@ -76,8 +76,14 @@ def render_specs(project: Project, specs: list[DocSpec], out_dir: Path, opts: Bu
         raise RenderError(diags)
     cache = _cache_dir(project, opts)
     workers = opts.jobs or os.cpu_count() or 1
-    outcomes = render_jobs(jobs, [project.root, font_dir], font_dir, workers, opts.build_date, cache)
-    problems = [_problem("print.fetch", o.name, p) for o in outcomes for p in o.problems]
+    try:
+        outcomes = render_jobs(jobs, [project.root, font_dir], font_dir, workers, opts.build_date, cache)
+    except Exception as e:  # a worker that died (out of memory, killed): report, never a traceback
+        for job in jobs:
+            job.target.unlink(missing_ok=True)
+        raise RenderError([_problem("print.render", "downloads", f"PDF rendering failed: {e!r}")]) from e
+    problems = [_problem("print.render" if p.startswith("WeasyPrint") else "print.fetch", o.name, p)
+                for o in outcomes for p in o.problems]
     if problems:
         for job in jobs:
             job.target.unlink(missing_ok=True)

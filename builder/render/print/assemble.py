@@ -36,6 +36,7 @@ PRINT_PROBLEM = {
     "print.glyph": register("print.glyph", "A character is not in the course font."),
     "print.font": register("print.font", "The course font files are missing."),
     "print.region": register("print.region", "The build region has no crisis lines to print."),
+    "print.render": register("print.render", "WeasyPrint could not render a document."),
 }
 
 _SAFETY_HEADING = re.compile(r"safety protocol", re.I)

@@ -12,6 +12,7 @@ with unchanged sources copies instead of rendering.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -229,15 +230,19 @@ class _Worker:
         # the build date so the same sources give byte-identical PDFs.
         saved = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = saved if saved and saved.isdigit() else str(self.epoch)
+        tmp = job.target.with_name(f".{job.target.name}.{os.getpid()}.tmp")
         try:
             doc = HTML(string=job.html, base_url=self.fetcher.roots[0].as_uri() + "/",
                        url_fetcher=self.fetcher).render(
                 stylesheets=[self.stylesheet, CSS(string=job.page_css, font_config=self.fonts)],
                 font_config=self.fonts, pdf_variant="pdf/ua-1")
             job.target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = job.target.with_name(f".{job.target.name}.{os.getpid()}.tmp")
             doc.write_pdf(tmp, pdf_variant="pdf/ua-1", optimize_images=False)
             os.replace(tmp, job.target)
+        except Exception as e:  # reported as a diagnostic by the caller, with the document's name
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            return Outcome(job.name, problems=[f"WeasyPrint failed on {job.name}: {e!r}"])
         finally:
             if saved is None:
                 del os.environ["SOURCE_DATE_EPOCH"]
