@@ -147,6 +147,17 @@ def test_module_overview(participant_site: Site) -> None:
     assert not doc(participant_site, "modules/02-second-steps").xpath("//a[contains(., 'module handout')]")
 
 
+def test_no_pdf_links_without_pdfs(tmp_path: Path) -> None:
+    from tests.site.conftest import ARTIFACTS
+
+    root = course_copy(tmp_path)
+    render_site(load(root), tmp_path / "out", BuildOptions(region="us", pdf=False), ARTIFACTS)
+    overview = visible_text(tmp_path / "out/modules/01-first-steps/index.html")
+    downloads = visible_text(tmp_path / "out/downloads/index.html")
+    assert "handout" not in overview.lower() and "workbook" not in downloads.lower()
+    assert "Moodle XML" in downloads
+
+
 def test_titles_are_text_never_markup(participant_site: Site) -> None:
     title = 'Getting help <now> & "later"'
     for page in participant_site.html_files():
@@ -302,7 +313,9 @@ def test_generated_folder_is_a_complete_mkdocs_project(participant_site: Site) -
 def test_rebuild_rewrites_only_what_changed(tmp_path: Path) -> None:
     root = course_copy(tmp_path)
     opts = BuildOptions(region="us", build_date=BUILD_DATE)
-    render_site(load(root), tmp_path / "a", opts, [])
+    pages = render_site(load(root), tmp_path / "a", opts, [])
+    assert len(pages) == 17 and all((tmp_path / "a" / p.path).is_file() for p in pages)
+    assert {p.kind for p in pages} == {"page"}
     folder = build_folder(load(root), opts)
     lesson, other = folder / "docs/modules/01-first-steps/01-listening.md", folder / "docs/about.md"
     stamps = (lesson.stat().st_mtime_ns, other.stat().st_mtime_ns)

@@ -21,6 +21,8 @@ from builder.render.site.config import (
     SITE_SETUP,
     BuildFolder,
     build_folder,
+    directory_urls,
+    load_base_config,
     run_mkdocs,
     write_build_folder,
 )
@@ -40,7 +42,8 @@ def render_site(project: Project, out_root: Path, opts: BuildOptions, artifacts:
     with _locked(project, opts):
         folder, tree = prepare_site(project, opts, artifacts)
         run_mkdocs(folder, Path(out_root), strict=True)
-    return [Artifact(path=_html_path(p.path, not opts.offline), title=p.title, description="", kind="page")
+    folders = directory_urls(load_base_config(project), opts)
+    return [Artifact(path=_html_path(p.path, folders), title=p.title, description="", kind="page")
             for p in tree.pages]
 
 
@@ -50,9 +53,10 @@ def prepare_site(project: Project, opts: BuildOptions, artifacts: list[Artifact]
         raise RenderError([diag(SITE_SETUP, Where("curriculum/resources.yaml"),
                                 f"no region '{opts.region}' in resources.yaml",
                                 f"use one of: {', '.join(sorted(project.resources.regions))}")])
-    ctx = SiteContext(project, opts, list(artifacts), directory_urls=not opts.offline)
+    base = load_base_config(project)
+    ctx = SiteContext(project, opts, list(artifacts), directory_urls=directory_urls(base, opts))
     tree = plan_site(ctx)
-    return write_build_folder(project, opts, tree, ctx.abbr), tree
+    return write_build_folder(project, opts, base, tree, ctx.abbr), tree
 
 
 def _html_path(md_path: str, directory_urls: bool) -> str:

@@ -67,16 +67,29 @@ def node_modules(project: Project) -> Path:
                             "(node_modules/@fontsource/atkinson-hyperlegible)", "run `npm ci` (or `make build`)")])
 
 
-def write_build_folder(project: Project, opts: BuildOptions, tree: SiteTree, abbr: Abbreviations) -> BuildFolder:
-    """Write (or update) the generated MkDocs project for one edition and return where it is."""
-    root = build_folder(project, opts)
-    base_path = find_base_config(project)
+def load_base_config(project: Project) -> dict[str, Any]:
+    """The base mkdocs.yml as data."""
+    path = find_base_config(project)
     try:
-        base = yaml.safe_load(base_path.read_text(encoding="utf-8")) or {}
+        base = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = Where(_display(project, base_path), mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
+        where = Where(_display(project, path), mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
         raise RenderError([diag(SITE_SETUP, where, f"mkdocs.yml is not valid YAML: {getattr(e, 'problem', e)}")])
+    if not isinstance(base, dict):
+        raise RenderError([diag(SITE_SETUP, Where(_display(project, path)), "mkdocs.yml must be a mapping of keys")])
+    return base
+
+
+def directory_urls(base: dict[str, Any], opts: BuildOptions) -> bool:
+    """Whether pages get folder URLs (`help/`) or file URLs (`help.html`, offline builds)."""
+    return bool(base.get("use_directory_urls", True)) and not opts.offline
+
+
+def write_build_folder(project: Project, opts: BuildOptions, base: dict[str, Any], tree: SiteTree,
+                       abbr: Abbreviations) -> BuildFolder:
+    """Write (or update) the generated MkDocs project for one edition and return where it is."""
+    root = build_folder(project, opts)
     modules = node_modules(project)
     files: dict[str, bytes] = {f"docs/{path}": text.encode("utf-8") for path, text in tree.files().items()}
     files.update({f"docs/{path}": source.read_bytes() for path, source in tree.assets.items()})
@@ -118,15 +131,15 @@ def merged_config(base: dict[str, Any], project: Project, opts: BuildOptions, tr
         plugins.append("offline")
     config["plugins"] = plugins
     config["markdown_extensions"] = [_with_glossary(ext, abbr) for ext in config.get("markdown_extensions", [])]
-    directory_urls = bool(config.get("use_directory_urls", True)) and not offline
+    folders = directory_urls(base, opts)
     extra = config.setdefault("extra", {})
     extra["course"] = {
         "edition": opts.audience,
         "facilitator": opts.audience == "facilitator",
         "region": opts.region,
         "region_name": project.resources.regions[opts.region].name,
-        "help": "help/" if directory_urls else "help.html",
-        "about": "about/" if directory_urls else "about.html",
+        "help": "help/" if folders else "help.html",
+        "about": "about/" if folders else "about.html",
         "version": course.version,
         "offline": offline,
     }

@@ -41,6 +41,9 @@ class SiteContext:
 
     def __post_init__(self) -> None:
         self.abbr = abbreviations(self.project.glossary)
+        if not self.opts.pdf:
+            # No PDFs are written in this build (--no-pdf): link none.
+            self.artifacts = [a for a in self.artifacts if a.kind != "pdf"]
 
     @property
     def facilitator(self) -> bool:
