@@ -314,7 +314,7 @@ def test_rebuild_rewrites_only_what_changed(tmp_path: Path) -> None:
     root = course_copy(tmp_path)
     opts = BuildOptions(region="us", build_date=BUILD_DATE)
     pages = render_site(load(root), tmp_path / "a", opts, [])
-    assert len(pages) == 17 and all((tmp_path / "a" / p.path).is_file() for p in pages)
+    assert len(pages) == 18 and all((tmp_path / "a" / p.path).is_file() for p in pages)
     assert {p.kind for p in pages} == {"page"}
     folder = build_folder(load(root), opts)
     lesson, other = folder / "docs/modules/01-first-steps/01-listening.md", folder / "docs/about.md"
