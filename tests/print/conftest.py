@@ -173,7 +173,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> PdfSet:
                   {s.name: s.title for s in plan_specs(project, options())})
 
 
-LETTER_DOCS = ("card", "quiz:M1", "handout:M1")
+LETTER_DOCS = ("card", "quiz:M1", "handout:M1", "workbook")
 
 
 @pytest.fixture(scope="session")

@@ -81,6 +81,8 @@ def test_letter_paper(letter_pdfs: PdfSet) -> None:
         w, h = page_size(letter_pdfs[name])
         assert (round(w), round(h)) == LETTER, name
         assert page.validate_pdf(str(letter_pdfs[name]), profile="ua1").is_compliant, name
+        assert _words_outside(letter_pdfs[name], *LETTER) == [], name
+        assert letter_pdfs.report.documents[name]["warnings"] == [], name
 
 
 def test_handouts_have_two_to_four_pages(pdfs: PdfSet, letter_pdfs: PdfSet) -> None:
