@@ -119,6 +119,8 @@ def cache_key(job: Job, font_dir: Path) -> str:
     for part in (job.html, job.page_css, STYLESHEET.read_text(encoding="utf-8")):
         h.update(part.encode())
         h.update(b"\0")
+    # fontTools stamps font subsets with SOURCE_DATE_EPOCH when it is set (see _Worker.render).
+    h.update(f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
     for dist in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"):
         try:
             h.update(f"{dist}={metadata.version(dist)}\0".encode())
@@ -145,6 +147,7 @@ def render_jobs(jobs: list[Job], allowed: list[Path], font_dir: Path, workers: i
         cached = cache_dir / f"{key}.pdf" if cache_dir else None
         if cached is not None and cached.is_file() and cached.with_suffix(".pages").is_file():
             _copy_atomic(cached, job.target)
+            os.utime(cached)  # recently used: kept by _prune
             pages = int(cached.with_suffix(".pages").read_text() or 0)
             outcomes[job.name] = Outcome(job.name, pages=pages, cached=True)
         else:
@@ -169,7 +172,22 @@ def render_jobs(jobs: list[Job], allowed: list[Path], font_dir: Path, workers: i
             # The page count first: a PDF without one is not a cache hit.
             (cache_dir / f"{key}.pages").write_text(str(out.pages))
             _copy_atomic(job.target, cache_dir / f"{key}.pdf")
+    if cache_dir:
+        _prune(cache_dir)
     return [outcomes[job.name] for job in jobs]
+
+
+CACHE_DAYS = 30
+
+
+def _prune(cache_dir: Path) -> None:
+    """Forget PDFs no build has used for a month: the cache stays small without a clean step."""
+    limit = time.time() - CACHE_DAYS * 86400
+    for f in cache_dir.glob("*.pdf"):
+        with contextlib.suppress(OSError):
+            if f.stat().st_mtime < limit:
+                f.unlink()
+                f.with_suffix(".pages").unlink(missing_ok=True)
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:
