@@ -94,3 +94,21 @@ def test_images_without_alt_text_or_outside_the_project_are_errors(tmp_path: Pat
     assert any("'https://example.org/logo.png' is not a file in the project" in x and "[print.fetch]" in x
                for x in lines), lines
     assert any("image '../../../x.png' not found in the project" in x for x in lines), lines
+
+
+def test_cache_forgets_pdfs_unused_for_a_month(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from builder.render.print.engine import CACHE_DAYS, find_font_dir, render_jobs
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for name, age_days in (("old", CACHE_DAYS + 1), ("recent", 1)):
+        for suffix in (".pdf", ".pages"):
+            f = cache / f"{name}{suffix}"
+            f.write_text("1")
+            then = time.time() - age_days * 86400
+            os.utime(f, (then, then))
+    render_jobs([], [tmp_path], find_font_dir(REPO), 1, "2026-11-22", cache)
+    assert sorted(p.name for p in cache.iterdir()) == ["recent.pages", "recent.pdf"]
