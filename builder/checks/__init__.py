@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.diagnostics import Diagnostic, sort_unique
-from builder.model.load import load_project
-from builder.model.project import Project
-from builder.checks.structure import run_structure_checks
 from builder.checks.content import run_content_checks
 from builder.checks.html import check_html
 from builder.checks.paths import check_paths
+from builder.checks.structure import run_structure_checks
+from builder.diagnostics import Diagnostic, sort_unique
+from builder.model.forms import form_diagnostics
+from builder.model.load import load_project
+from builder.model.project import Project
 
 
 @dataclass
@@ -38,4 +39,6 @@ def check_project(root: Path) -> CheckResult:
     if project is not None:
         diags = diags + run_structure_checks(project) + run_content_checks(project)
         diags = diags + check_html(project) + check_paths(project)
+        if not any(d.severity == "error" for d in diags):  # forms draw from valid banks only
+            diags = diags + form_diagnostics(project)
     return CheckResult(project, sort_unique(diags))

@@ -77,7 +77,9 @@ def test_unassessed_objective_and_strict(tmp_path: Path) -> None:
         "[coverage.unassessed]",
         "modules/02-second-steps/module.yaml:9:9: warning: objective M2.O2 is not covered by any lesson "
         "[coverage.untaught]",
-        "2 warnings in 13 files",
+        "quizzes/forms.yaml:7:22: warning: form 'pre-post' asks for 1 question(s) of type single, multiple, "
+        "true_false on objective M2.O1, but the banks have 0 not already drawn [form.short]",
+        "3 warnings in 13 files",
     ]
     assert run_cli("check", "--root", str(root)).code == 0
     assert run_cli("check", "--root", str(root), "--strict").code == 1

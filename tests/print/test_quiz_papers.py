@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from builder.render.quiz.forms import build_form
+from builder.model.forms import build_form
 from tests.helpers import FIXTURES
 from tests.print.conftest import PdfSet, squash, text
 

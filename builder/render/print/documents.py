@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from builder.model.project import Module, Project
 from builder.render import Audience, BuildOptions
-from builder.render.print import forms as form_source
 
 WHAT_HELP = "workbook | facilitator | handout:M | quiz:M | form:ID | card | certificate | list"
 
@@ -66,8 +65,6 @@ def all_specs(project: Project, region: str) -> list[DocSpec]:
                              "Answers, points and feedback for the module question paper.",
                              audience="facilitator", module=m.id))
     for form in project.forms.forms if project.forms else []:
-        if not form_source.available():
-            break
         for v in form.variants:
             stem = f"form-{form.id}-{v.lower()}"
             specs.append(DocSpec("form", f"{stem}.pdf", f"{form.title}, variant {v}",
@@ -117,8 +114,6 @@ def select(project: Project, what: str, region: str) -> list[DocSpec]:
         if not project.forms or not any(f.id == form_id for f in project.forms.forms):
             known = ", ".join(f.id for f in project.forms.forms) if project.forms else "none"
             raise SelectError(f"no form '{form_id}' in quizzes/forms.yaml (forms: {known})")
-        if not form_source.available():
-            raise SelectError("assessment forms cannot be printed yet: builder.render.quiz.forms is missing")
         found = [s for s in specs if s.form == form_id and (not variant or s.variant == variant.upper())]
         if not found:
             raise SelectError(f"form '{form_id}' has no variant '{variant}'")

@@ -1,19 +1,16 @@
-"""Assessment forms for print, drawn by the quiz package (one drawing algorithm, not two).
+"""Assessment forms for print, drawn by `builder.model.forms` (one drawing algorithm, not two).
 
-`builder.render.quiz.forms` decides which questions each form variant holds and in what
-order; this adapter only asks it and turns the answer into what the paper renderer needs.
+The model decides which questions each form variant holds and in what order; this adapter
+only asks it and turns the answer into what the paper renderer needs.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass, field
 
+from builder.model.forms import build_form
 from builder.model.project import Project
 from builder.model.schema import Question, Scenario
-
-_FORMS_MODULE = "builder.render.quiz.forms"
 
 
 @dataclass
@@ -26,18 +23,9 @@ class DrawnForm:
     scenarios: dict[str, Scenario] = field(default_factory=dict)
 
 
-def available() -> bool:
-    """Whether the quiz package's form-drawing API is installed."""
-    try:
-        return importlib.util.find_spec(_FORMS_MODULE) is not None
-    except ModuleNotFoundError:
-        return False
-
-
 def draw(project: Project, form_id: str, variant: str) -> DrawnForm:
-    """The questions of one variant of a form, as the quiz package draws them."""
-    forms = importlib.import_module(_FORMS_MODULE)
-    items = forms.build_form(project, form_id, variant)
+    """The questions of one variant of a form, as the model draws them."""
+    items = build_form(project, form_id, variant)
     return DrawnForm(questions=[item.question for item in items],
                      orders={item.question.id: list(item.order) for item in items if item.order},
                      scenarios=all_scenarios(project))
@@ -45,7 +33,7 @@ def draw(project: Project, form_id: str, variant: str) -> DrawnForm:
 
 def form_question_ids(project: Project) -> set[str]:
     """Ids of every question that some form variant uses (kept out of workbook self-checks)."""
-    if not available() or not project.forms:
+    if not project.forms:
         return set()
     ids: set[str] = set()
     for form in project.forms.forms:

@@ -4,7 +4,7 @@ Papers never show answers. On a module paper, options keep their authored order,
 matching answers and ordering items are shuffled, because their authored order *is* the
 answer; that shuffle is seeded by the question id, so the same question always prints the
 same way, and it never leaves the items in the answer order. On an assessment form every
-order comes from the form variant (`builder.render.quiz.forms`, the one drawing algorithm).
+order comes from the form variant (`builder.model.forms`, the one drawing algorithm).
 """
 
 from __future__ import annotations

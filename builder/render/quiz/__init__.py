@@ -23,7 +23,7 @@ from builder.model.project import Project
 from builder.render import Artifact, BuildOptions
 from builder.render.quiz import aiken, cc11, gift, moodle, qti12, qti21, tabular
 from builder.render.quiz.common import Collection, Export, Loss, Section, bank_collection, make_item
-from builder.render.quiz.forms import build_form
+from builder.model.forms import build_form
 
 OUT_DIR = "downloads/quizzes"
 LOSS_FILE = "what-each-format-loses.txt"

@@ -17,7 +17,7 @@ from builder.checks import check_project
 from builder.diagnostics import format_text
 from builder.render.quiz import FORMATS, export_format, form_collection, loss_table
 from builder.render.quiz.common import Collection, bank_collection
-from builder.render.quiz.forms import find_form, form_diagnostics
+from builder.model.forms import find_form, form_diagnostics
 
 DEFAULT_OUT = Path("exports")
 

@@ -6,7 +6,7 @@ import pytest
 
 from builder.model import schema
 from builder.model.load import load_project
-from builder.render.quiz.forms import build_form, draw_form, find_form, form_diagnostics
+from builder.model.forms import build_form, draw_form, find_form, form_diagnostics
 from tests.helpers import course_copy
 
 
