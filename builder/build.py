@@ -9,15 +9,18 @@ makes a second concurrent build refuse with a clear message.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from builder.cache import cache_root
 from builder.checks import check_project
 from builder.diagnostics import format_text
 from builder.model.project import Project
@@ -115,13 +118,28 @@ def plan_all(project: Project, opts: BuildOptions) -> list[Artifact]:
     return artifacts
 
 
-def render_all(project: Project, staging: Path, opts: BuildOptions) -> list[Artifact]:
-    """Render every output into `staging`. The site goes first: MkDocs empties its folder."""
+def site_record(project: Project, out: Path, opts: BuildOptions) -> Path:
+    """Where the site renderer records what it wrote into `out` (outside the project)."""
+    edition = f"{out.resolve()}\0{opts.audience}\0{opts.region}\0{opts.offline}"
+    return cache_root(project.root) / f"site-{hashlib.sha256(edition.encode()).hexdigest()[:20]}.json"
+
+
+def render_all(project: Project, staging: Path, opts: BuildOptions, out: Path | None = None) -> list[Artifact]:
+    """Render every output into `staging`. The site goes first: MkDocs empties its folder.
+
+    `out` is where staging will be swapped to: the site renderer reuses the pages it wrote
+    there last time when the generated MkDocs project has not changed (PDFs have their own
+    cache).
+    """
     from builder.render.quiz import export_all
     from builder.render.site import render_site
 
     planned = plan_all(project, opts)
-    render_site(project, staging, opts, planned)
+    if out is None:
+        render_site(project, staging, opts, planned)
+    else:
+        render_site(project, staging, opts, planned, reuse=out if out.is_dir() else None,
+                    record=site_record(project, out, opts))
     written = export_all(project, staging, opts)
     if opts.pdf:
         from builder.render.print import render_pdfs
@@ -130,18 +148,45 @@ def render_all(project: Project, staging: Path, opts: BuildOptions) -> list[Arti
     return written
 
 
-def build(project: Project, out: Path, opts: BuildOptions) -> list[Artifact]:
+def same_tree(a: Path, b: Path) -> bool:
+    """Whether two folders hold the same files with the same bytes (hard links short-cut)."""
+    def files(root: Path) -> dict[str, Path]:
+        return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
+
+    fa, fb = files(a), files(b)
+    if fa.keys() != fb.keys():
+        return False
+    for rel, pa in fa.items():
+        pb = fb[rel]
+        sa, sb = pa.stat(), pb.stat()
+        if (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev):
+            continue
+        if sa.st_size != sb.st_size or pa.read_bytes() != pb.read_bytes():
+            return False
+    return True
+
+
+@dataclass
+class BuildResult:
+    artifacts: list[Artifact]
+    changed: bool  # False: the output already held exactly this build, and was not touched
+
+
+def build(project: Project, out: Path, opts: BuildOptions) -> BuildResult:
     with build_lock(out):
         clean_debris(out)
         staging = out.parent / f"{STAGING_PREFIX}{out.name}-{os.getpid()}"
         staging.mkdir(parents=True)
         try:
-            written = render_all(project, staging, opts)
+            written = render_all(project, staging, opts, out)
+            if out.is_dir() and same_tree(staging, out):
+                shutil.rmtree(staging)
+                return BuildResult(written, changed=False)
             swap_into_place(staging, out)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return written
+    return BuildResult(written, changed=True)
 
 
 def options_from_args(project: Project, args: argparse.Namespace) -> BuildOptions:
@@ -175,7 +220,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     out = args.out if args.out.is_absolute() else args.root / args.out
     try:
-        written = build(project, out, opts)
+        result = build(project, out, opts)
     except BuildBusy as e:
         print(f"course: error: {e}", file=sys.stderr)
         return 1
@@ -183,8 +228,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         sys.stdout.write(format_text(e.diagnostics, result.files))
         print("course: build failed; site/ was left as it was", file=sys.stderr)
         return 1
-    pdfs = sum(a.kind == "pdf" for a in written)
-    quizzes = sum(a.kind == "quiz" for a in written)
-    print(f"built {out.name}/ ({opts.audience}, region {opts.region}): site, {pdfs} PDFs, "
+    pdfs = sum(a.kind == "pdf" for a in result.artifacts)
+    quizzes = sum(a.kind == "quiz" for a in result.artifacts)
+    state = "built" if result.changed else "up to date, nothing written:"
+    print(f"{state} {out.name}/ ({opts.audience}, region {opts.region}): site, {pdfs} PDFs, "
           f"{quizzes} quiz exports in {time.monotonic() - started:.1f} s")
     return 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import os
 import re
 import types
 import typing
@@ -19,6 +18,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
+from builder.cache import cache_root
 from builder.diagnostics import Diagnostic, diag, register
 from builder.model import schema
 from builder.model.project import Document, Lesson, Module, Project
@@ -67,16 +67,8 @@ _TYPE_WORDS = {
 
 
 def cache_file(root: Path) -> Path:
-    """Where the parse cache of the project at `root` lives: never inside the project.
-
-    The cache is a pickle, and unpickling runs code; a file inside the repository could arrive
-    in a pull request, so the cache lives in the user's cache folder (COURSE_CACHE_DIR, else
-    XDG_CACHE_HOME, else ~/.cache), one file per project path.
-    """
-    base = os.environ.get("COURSE_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "course-builder")
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
-    return Path(base) / f"parse-{digest}.pickle"
+    """The parse cache of the project at `root` (outside it: see builder.cache)."""
+    return cache_root(root) / "parse.pickle"
 
 
 def load_project(root: Path, cache: bool = True) -> tuple[Project | None, list[Diagnostic]]:

@@ -33,7 +33,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 def test_success_swaps_the_new_site_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = previous_site(tmp_path)
 
-    def render(project: object, staging: Path, opts: BuildOptions) -> list[Artifact]:
+    def render(project: object, staging: Path, opts: BuildOptions, out: object = None) -> list[Artifact]:
         (staging / "index.html").write_text("new build")
         return [Artifact("index.html", "Home", "home page", "page")]
 
@@ -49,7 +49,7 @@ def test_failure_or_ctrl_c_leaves_previous_site(tmp_path: Path, monkeypatch: pyt
     out = previous_site(tmp_path)
     before = snapshot(out)
 
-    def render(project: object, staging: Path, opts: BuildOptions) -> list[Artifact]:
+    def render(project: object, staging: Path, opts: BuildOptions, out: object = None) -> list[Artifact]:
         (staging / "index.html").write_text("half written")
         raise error
 
@@ -65,7 +65,7 @@ import sys, time
 from pathlib import Path
 from builder import build as b
 from builder.render import BuildOptions
-def render(project, staging, opts):
+def render(project, staging, opts, out=None):
     (staging / "index.html").write_text("half written")
     Path(sys.argv[2]).write_text("rendering")
     time.sleep(60)
@@ -97,7 +97,7 @@ def test_killed_build_leaves_previous_site_and_next_build_cleans_up(tmp_path: Pa
     debris = sorted(p.name for p in tmp_path.iterdir() if p.name not in ("site", "marker"))
     assert debris == [".site.lock", f".staging-site-{proc.pid}"]  # what a kill leaves behind
 
-    def render(project: object, staging: Path, opts: BuildOptions) -> list[Artifact]:
+    def render(project: object, staging: Path, opts: BuildOptions, out: object = None) -> list[Artifact]:
         (staging / "index.html").write_text("new build")
         return []
 

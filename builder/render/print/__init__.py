@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder.cache import cache_root
 from builder.diagnostics import Diagnostic, diag
 from builder.model.project import Project
 from builder.model.where import Where
@@ -99,7 +100,7 @@ def _cache_dir(project: Project, opts: BuildOptions) -> Path | None:
     setting = opts.extra.get("pdf_cache", "")
     if setting == "off":
         return None
-    return Path(setting) if setting else project.root / ".cache" / "print"
+    return Path(setting) if setting else cache_root(project.root) / "print"
 
 
 def _artifact(spec: DocSpec, opts: BuildOptions) -> Artifact:
