@@ -200,6 +200,7 @@ def options_from_args(project: Project, args: argparse.Namespace) -> BuildOption
         pdf=not args.no_pdf,
         build_date=build_date(),
         revision=source_revision(project.root),
+        extra={"site_url": args.site_url} if getattr(args, "site_url", None) else {},
     )
 
 

@@ -124,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="skip the PDFs")
     p.add_argument("--jobs", type=int, default=0, help="PDF worker processes (default: cores)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--site-url", help="the address the site will be served at (enables instant navigation)")
     p.set_defaults(func=_lazy("builder.build", "cmd_build"))
 
     p = sub.add_parser("print", parents=[common], help="build one printable PDF")
