@@ -12,7 +12,6 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: build test check serve bench sysdeps clean print export
 
 build: $(VENV)/.stamp node_modules/.stamp
-	$(COURSE) check
 	$(COURSE) build
 
 test: $(VENV)/.stamp node_modules/.stamp sysdeps

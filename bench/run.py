@@ -1,0 +1,229 @@
+"""`make bench`: how fast and how lean `course build` is, against the raw tools it drives.
+
+For synthetic courses at 1x, 3x and 10x the size of ours (bench/generate.py) it measures, each
+in a fresh process: a cold build, a no-change rebuild, a rebuild after one lesson edit,
+`course check`, and peak memory; then the raw cost of the same work done by `mkdocs build` on
+the generated Markdown tree and by WeasyPrint on the generated HTML alone, in the same run, so
+the ratios hold even when the machine's speed drifts. It writes bench/RESULTS.md.
+
+This is a benchmark, not a test: it asserts nothing, it reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+from bench.generate import generate  # noqa: E402
+
+PY = sys.executable
+
+
+@dataclass
+class Timed:
+    seconds: float
+    peak_mib: float
+    code: int
+    out: str
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Timed:
+    """Run a command; wall time and the peak resident memory of it and its children."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    assert proc.stdout is not None
+    out = proc.stdout.read().decode(errors="replace")
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    return Timed(seconds, usage.ru_maxrss / 1024, proc.returncode, out)
+
+
+RAW_WEASYPRINT = r"""
+import sys, time, os, pickle
+from concurrent.futures import ProcessPoolExecutor
+jobs = pickle.load(open(sys.argv[1], "rb"))
+workers = int(sys.argv[2])
+_css = None
+def init(css_text):
+    global _css
+    import weasyprint
+    _css = weasyprint.CSS(string=css_text)
+def render(job):
+    import weasyprint
+    name, html, page_css, base = job
+    weasyprint.HTML(string=html, base_url=base).write_pdf(
+        os.path.join(sys.argv[3], name), stylesheets=[_css, weasyprint.CSS(string=page_css)],
+        pdf_variant="pdf/ua-1")
+css_text = open(sys.argv[4]).read()
+jobs.sort(key=lambda j: -len(j[1]))
+if workers == 1:
+    init(css_text)
+    for j in jobs:
+        render(j)
+else:
+    with ProcessPoolExecutor(workers, initializer=init, initargs=(css_text,)) as pool:
+        list(pool.map(render, jobs))
+"""
+
+
+def dump_print_jobs(root: Path, out: Path) -> tuple[Path, Path]:
+    """The exact HTML documents our build hands WeasyPrint, for the raw WeasyPrint run."""
+    import pickle
+
+    from builder.checks import check_project
+    from builder.render import BuildOptions
+    from builder.render.print import plan_specs
+    from builder.render.print.assemble import Assembler
+    from builder.render.print.engine import STYLESHEET, find_font_dir, font_faces_css, page_css
+
+    project = check_project(root).project
+    assert project is not None
+    opts = BuildOptions(region=project.course.default_region, paper="a4", build_date="2026-01-01")
+    assembler = Assembler(project, opts)
+    jobs = []
+    for spec in plan_specs(project, opts):
+        jobs.append((spec.name, assembler.html(spec), page_css(opts.paper, assembler.footer(spec)),
+                     root.as_uri() + "/"))
+    out.mkdir(parents=True, exist_ok=True)
+    jobs_file = out / "jobs.pickle"
+    jobs_file.write_bytes(pickle.dumps(jobs))
+    css_file = out / "print.css"
+    css_file.write_text(font_faces_css(find_font_dir(REPO)) + "\n" + STYLESHEET.read_text(encoding="utf-8"))
+    return jobs_file, css_file
+
+
+def bench_course(factor: int, work: Path, jobs: int) -> dict[str, float]:
+    root = generate(REPO, work / f"course-{factor}x", factor)
+    env = dict(os.environ, COURSE_CACHE_DIR=str(work / f"cache-{factor}x"), SOURCE_DATE_EPOCH="1767225600")
+    shutil.rmtree(env["COURSE_CACHE_DIR"], ignore_errors=True)
+    course = [PY, "-m", "builder.cli"]
+    r: dict[str, float] = {"factor": factor}
+    lessons = sorted(root.glob("modules/*/[0-9][0-9]-*.md"))
+    r["lessons"] = len(lessons)
+
+    check = timed(course + ["check", "--root", str(root)], env)
+    assert check.code == 0, check.out
+    r["check"] = check.seconds
+
+    cold = timed(course + ["build", "--root", str(root), "--jobs", str(jobs)], env)
+    assert cold.code == 0, cold.out
+    r["cold"], r["cold_mib"] = cold.seconds, cold.peak_mib
+    r["pdf_pages"] = _pdf_pages(root / "site" / "downloads")
+
+    again = timed(course + ["build", "--root", str(root), "--jobs", str(jobs)], env)
+    assert again.code == 0, again.out
+    r["nochange"] = again.seconds
+
+    lesson = lessons[len(lessons) // 2]
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nOne more short sentence for the benchmark.\n",
+                      encoding="utf-8")
+    edit = timed(course + ["build", "--root", str(root), "--jobs", str(jobs)], env)
+    assert edit.code == 0, edit.out
+    r["one_lesson"], r["max_mib"] = edit.seconds, max(cold.peak_mib, again.peak_mib, edit.peak_mib)
+
+    # The raw tools on the very inputs our build produced.
+    src = next((root / ".build").glob("site-src-participant-*"))
+    raw_site = timed([PY, "-m", "mkdocs", "build", "-q", "-f", str(src / "mkdocs.yml"), "-d", str(work / "raw-site")],
+                     env, cwd=src)
+    assert raw_site.code == 0, raw_site.out
+    r["raw_mkdocs"] = raw_site.seconds
+    jobs_file, css_file = dump_print_jobs(root, work / f"raw-{factor}x")
+    raw_pdf_dir = work / f"raw-{factor}x" / "pdf"
+    raw_pdf_dir.mkdir(exist_ok=True)
+    raw_pdf = timed([PY, "-c", RAW_WEASYPRINT, str(jobs_file), str(jobs), str(raw_pdf_dir), str(css_file)], env)
+    assert raw_pdf.code == 0, raw_pdf.out
+    r["raw_weasyprint"] = raw_pdf.seconds
+    if factor == 1:
+        one = timed([PY, "-c", RAW_WEASYPRINT, str(jobs_file), "1", str(raw_pdf_dir), str(css_file)], env)
+        r["raw_weasyprint_1_worker"] = one.seconds
+        ours_one = timed(course + ["build", "--root", str(root), "--jobs", "1", "--out", "site-1job"],
+                         dict(env, COURSE_CACHE_DIR=str(work / "cache-1job")))
+        shutil.rmtree(work / "cache-1job", ignore_errors=True)
+        r["cold_1_worker"] = ours_one.seconds
+    return r
+
+
+def _pdf_pages(folder: Path) -> int:
+    total = 0
+    for pdf in folder.glob("*.pdf"):
+        out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        total += next((int(line.split()[-1]) for line in out.splitlines() if line.startswith("Pages:")), 0)
+    return total
+
+
+def report(results: list[dict[str, float]], jobs: int) -> str:
+    base = results[0]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Generated by `make bench` on {dt.date.today().isoformat()}: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, {jobs} PDF workers. Seconds are wall time of a "
+        "whole `course` process; memory is the peak resident size of the build and its workers.",
+        "",
+        "| course | lessons | PDF pages | cold build | no-change rebuild | one-lesson rebuild | `course check` "
+        "| peak memory | raw mkdocs | raw WeasyPrint | ours / raw | cold per lesson |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        raw = r["raw_mkdocs"] + r["raw_weasyprint"]
+        lines.append(
+            f"| {int(r['factor'])}x | {int(r['lessons'])} | {int(r['pdf_pages'])} | {r['cold']:.1f} s "
+            f"| {r['nochange']:.2f} s | {r['one_lesson']:.2f} s | {r['check']:.2f} s | {r['max_mib']:.0f} MiB "
+            f"| {r['raw_mkdocs']:.1f} s | {r['raw_weasyprint']:.1f} s | {r['cold'] / raw:.2f} "
+            f"| {1000 * r['cold'] / r['lessons']:.0f} ms |")
+    lines += ["", "## Against the targets", ""]
+    overhead = max(r["cold"] / (r["raw_mkdocs"] + r["raw_weasyprint"]) - 1 for r in results)
+    growth = [(r["cold"] / base["cold"]) / (r["lessons"] / base["lessons"]) for r in results[1:]]
+    top = results[-1]
+    lines += [
+        f"- Overhead of a cold build over the raw tools doing the same work: at most {100 * overhead:+.0f} % "
+        "(target: at most +15 %).",
+        "- Growth with course size (cold time ratio / size ratio; 1.0 is linear): "
+        + (", ".join(f"{int(r['factor'])}x {g:.2f}" for r, g in zip(results[1:], growth)) or "n/a") + ".",
+        f"- Peak memory at {int(top['factor'])}x: {top['max_mib']:.0f} MiB (target: under 1024 MiB).",
+        f"- `course check` at {int(top['factor'])}x: {top['check']:.2f} s (target: under 3 s).",
+        f"- No-change rebuild of our course: {base['nochange']:.2f} s (target: about 1 s); one-lesson rebuild: "
+        f"{base['one_lesson']:.2f} s (target: 1.5 s).",
+    ]
+    if "cold_1_worker" in base:
+        lines.append(
+            f"- Parallel PDF speed-up on this machine: raw WeasyPrint {base['raw_weasyprint_1_worker'] / base['raw_weasyprint']:.2f}x "
+            f"with {jobs} workers; our whole cold build {base['cold_1_worker'] / base['cold']:.2f}x "
+            "(target: at least 1.6).")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--factors", default="1,3,10", help="course sizes, as multiples of ours")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for factor in (int(f) for f in args.factors.split(",")):
+        print(f"benchmarking {factor}x ...", flush=True)
+        results.append(bench_course(factor, args.work, args.jobs))
+        print("  " + ", ".join(f"{k} {v:.2f}" for k, v in results[-1].items()), flush=True)
+    text = report(results, args.jobs)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
