@@ -90,3 +90,35 @@ def strip_blocks(body: str, kinds: frozenset[str] = FACILITATOR_KINDS) -> str:
         if b.kind in kinds:
             drop.update(range(b.start, b.end))
     return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+
+
+# What a block without a title is called in print and on the site (the kind, in words).
+DEFAULT_TITLES: dict[str, str] = {
+    "facilitator": "For facilitators",
+    "activity": "Activity",
+    "reflection": "Reflection",
+    "scenario": "Scenario",
+    "example": "Example",
+    "tip": "Tip",
+    "note": "Note",
+    "warning": "Warning",
+    "myth": "Myth",
+    "fact": "Fact",
+    "content-note": "Content note",
+    "help": "If you need help now",
+    "key-points": "Key points",
+}
+
+
+def with_default_titles(body: str) -> str:
+    """Give every untitled block its title in words (`!!! content-note` -> "Content note").
+
+    Only opening lines change, so line numbers stay as authored.
+    """
+    lines = body.split("\n")
+    for b in find_blocks(body):
+        if b.title is None and b.kind in DEFAULT_TITLES:
+            line = lines[b.start]
+            end = line.index(b.kind) + len(b.kind)
+            lines[b.start] = f'{line[:end]} "{DEFAULT_TITLES[b.kind]}"{line[end:].rstrip()}'
+    return "\n".join(lines)

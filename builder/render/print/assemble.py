@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from builder.diagnostics import Diagnostic, diag, register
-from builder.model.blocks import FACILITATOR_KINDS, find_blocks, strip_blocks
+from builder.model.blocks import FACILITATOR_KINDS, find_blocks, strip_blocks, with_default_titles
 from builder.model.project import Document, Lesson, Module, Project
 from builder.model.schema import Activity, Region
 from builder.model.where import Where
@@ -78,7 +78,7 @@ class Assembler:
         return anchor(m.id, lesson.slug)
 
     def document_html(self, doc: Document, *, offset: int, prefix: str, participant: bool = True) -> Markup:
-        body = strip_blocks(doc.body) if participant else doc.body
+        body = with_default_titles(strip_blocks(doc.body) if participant else doc.body)
         return Markup(self.md.block(body, DocContext(doc.path, doc.body_line, offset, prefix, self.anchors)))
 
     def facilitator_notes(self, lesson: Lesson) -> list[tuple[str | None, Markup]]:

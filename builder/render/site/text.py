@@ -16,7 +16,7 @@ from functools import lru_cache
 import markdown
 from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
 
-from builder.model.blocks import find_blocks, strip_blocks
+from builder.model.blocks import find_blocks, strip_blocks, with_default_titles
 from builder.model.schema import Contact, Glossary, Region
 
 # Characters that would start raw HTML or an entity when YAML text is dropped into Markdown.
@@ -192,6 +192,7 @@ def render_body(body: str, *, facilitator: bool, region: Region, help_link: str)
     participant edition, and every `!!! help` block given the region's crisis lines."""
     if not facilitator:
         body = strip_blocks(body)
+    body = with_default_titles(body)
     lines = body.split("\n")
     for block in reversed(find_blocks(body)):
         if block.kind == "help":
