@@ -6,15 +6,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 COURSE := $(BIN)/course
-APT_PACKAGES := chromium poppler-utils libxml2-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 nodejs npm
+# Libraries, checked with dpkg; tools, checked by command (node may come from NodeSource,
+# whose nodejs package carries npm: asking apt for Debian's npm then would conflict).
+BUILD_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+BUILD_TOOLS := node:nodejs npm:npm
+TEST_TOOLS := chromium:chromium pdfinfo:poppler-utils xmllint:libxml2-utils
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: build test check serve bench sysdeps clean print export
+.PHONY: build test check serve bench build-deps test-deps clean
 
-build: $(VENV)/.stamp node_modules/.stamp
+build: build-deps $(VENV)/.stamp node_modules/.stamp
 	$(COURSE) build
 
-test: $(VENV)/.stamp node_modules/.stamp sysdeps
+test: build-deps test-deps $(VENV)/.stamp node_modules/.stamp
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 check: $(VENV)/.stamp
@@ -32,20 +36,27 @@ $(VENV)/.stamp: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-node_modules/.stamp: package.json package-lock.json
+node_modules/.stamp: package.json package-lock.json | build-deps
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# System packages the tests use (Chromium, poppler, xmllint), installed only when missing.
-sysdeps:
-	@missing=""; for p in $(APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
+# System packages, installed from apt only when missing (and only as root).
+define apt_ensure
+	@missing=""; \
+	for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	for t in $(2); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" != 0 ]; then echo "missing system packages:$$missing (run as root or apt-get install them)"; exit 1; fi; \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing system packages:$$missing (apt-get install them, or run as root)"; exit 1; fi; \
 	  echo "installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+build-deps:
+	$(call apt_ensure,$(BUILD_LIBS),$(BUILD_TOOLS))
+
+test-deps:
+	$(call apt_ensure,,$(TEST_TOOLS))
 
 clean:
 	rm -rf site .build .cache
