@@ -60,8 +60,15 @@ class Assembler:
                                 contact=lambda c: contact_text(c.kind, c.value, c.label))
         # Where a link to another lesson or page goes: inside the workbook, which holds every
         # lesson and every page for all; elsewhere such links print as plain words.
-        self.anchors = {lesson.path: "#" + self.lesson_id(m, lesson) for m in project.modules for lesson in m.lessons}
-        self.anchors.update({p.path: "#" + anchor("page", p.slug) for p in self.participant_pages()})
+        self.anchors = self._anchors(())
+        self._volume_anchors: dict[tuple[str, ...], dict[str, str]] = {(): self.anchors}
+
+    def _anchors(self, modules: tuple[str, ...]) -> dict[str, str]:
+        """Link targets inside a workbook (a volume holds only its own modules' lessons)."""
+        anchors = {lesson.path: "#" + self.lesson_id(m, lesson) for m in self.project.modules
+                   if not modules or m.id in modules for lesson in m.lessons}
+        anchors.update({p.path: "#" + anchor("page", p.slug) for p in self.participant_pages()})
+        return anchors
 
     # -- helpers the templates use --------------------------------------------------------
 
@@ -98,6 +105,8 @@ class Assembler:
 
     def html(self, spec: DocSpec) -> str:
         """The complete HTML document for `spec`."""
+        # Kept per volume, so each dict lives as long as the converter's cache keyed on it.
+        self.anchors = self._volume_anchors.setdefault(spec.modules, self._anchors(spec.modules))
         ctx = self._common(spec)
         ctx.update(getattr(self, f"_context_{spec.kind.replace('-', '_')}")(spec))
         template = {"answers": "quiz.html.j2", "form": "quiz.html.j2", "form-answers": "quiz.html.j2"}.get(
@@ -118,6 +127,8 @@ class Assembler:
         on_forms = form_source.form_question_ids(self.project)
         modules = []
         for m in self.project.modules:
+            if spec.modules and m.id not in spec.modules:
+                continue
             after, closing = place_activities(m)
             scen = {s.id: s for s in m.quiz.scenarios} if m.quiz else {}
             self_check = [q for q in m.questions if q.id not in on_forms]

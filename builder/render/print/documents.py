@@ -32,6 +32,7 @@ class DocSpec:
     form: str = ""  # form id, for form/form-answers
     variant: str = ""  # form variant letter
     region: str = ""  # for the card
+    modules: tuple[str, ...] = ()  # a workbook volume: only these modules (empty: all)
 
 
 class SelectError(Exception):
@@ -42,12 +43,32 @@ def _module_stem(m: Module) -> str:
     return m.folder
 
 
+# A workbook holds at most this many modules. A longer course gets volumes, each with its own
+# contents and appendices: one document of a thousand pages would need gigabytes of memory
+# in one WeasyPrint process, hold up the whole build on one core, and be re-rendered whole
+# after any lesson edit. Six modules (our course) stay one book.
+MODULES_PER_VOLUME = 6
+
+
+def workbook_specs(project: Project) -> list[DocSpec]:
+    title = project.course.title
+    mods = project.modules
+    volumes = [mods[i:i + MODULES_PER_VOLUME] for i in range(0, len(mods), MODULES_PER_VOLUME)]
+    if len(volumes) <= 1:
+        return [DocSpec("workbook", "workbook.pdf", f"{title}: participant workbook",
+                        "Every module with space to write, self-checks with answers, glossary and where to "
+                        "get help.")]
+    return [DocSpec("workbook", f"workbook-part-{k}.pdf", f"{title}: participant workbook, part {k} of {len(volumes)}",
+                    f"Modules {vol[0].number} to {vol[-1].number} with space to write, self-checks with answers, "
+                    "glossary and where to get help.", modules=tuple(m.id for m in vol))
+            for k, vol in enumerate(volumes, 1)]
+
+
 def all_specs(project: Project, region: str) -> list[DocSpec]:
     """Every document the course can print, in the order the Downloads page lists them."""
     title = project.course.title
-    specs = [
-        DocSpec("workbook", "workbook.pdf", f"{title}: participant workbook",
-                "Every module with space to write, self-checks with answers, glossary and where to get help."),
+    specs = workbook_specs(project)
+    specs += [
         DocSpec("facilitator", "facilitator-guide.pdf", f"{title}: facilitator guide",
                 "Session plans with timings, preparation, facilitator notes, role-plays, safety protocol "
                 "and answer keys.", audience="facilitator"),

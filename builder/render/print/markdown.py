@@ -81,7 +81,7 @@ class PrintMarkdown:
     def block(self, text: str, ctx: DocContext) -> str:
         """Convert Markdown that may hold paragraphs, lists, tables and admonitions."""
         # The same question or note appears in several documents: convert it once.
-        key = (text, ctx.path, ctx.line, ctx.heading_offset, ctx.id_prefix)
+        key = (text, ctx.path, ctx.line, ctx.heading_offset, ctx.id_prefix, id(ctx.anchors))
         if key not in self._blocks:
             self.ctx = ctx
             self._md.reset()
