@@ -107,7 +107,10 @@ def dump_print_jobs(root: Path, out: Path) -> tuple[Path, Path]:
 
 def bench_course(factor: int, work: Path, jobs: int) -> dict[str, float]:
     root = generate(REPO, work / f"course-{factor}x", factor)
-    env = dict(os.environ, COURSE_CACHE_DIR=str(work / f"cache-{factor}x"), SOURCE_DATE_EPOCH="1767225600")
+    # The synthetic course is not a git checkout: stop git from finding this repository above it
+    # (its revision, printed in every PDF, would change with each commit made during a run).
+    env = dict(os.environ, COURSE_CACHE_DIR=str(work / f"cache-{factor}x"), SOURCE_DATE_EPOCH="1767225600",
+               GIT_CEILING_DIRECTORIES=str(work.resolve()))
     shutil.rmtree(env["COURSE_CACHE_DIR"], ignore_errors=True)
     course = [PY, "-m", "builder.cli"]
     r: dict[str, float] = {"factor": factor}

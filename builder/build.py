@@ -124,7 +124,7 @@ def site_record(project: Project, out: Path, opts: BuildOptions) -> Path:
     return cache_root(project.root) / f"site-{hashlib.sha256(edition.encode()).hexdigest()[:20]}.json"
 
 
-def render_all(project: Project, staging: Path, opts: BuildOptions, out: Path | None = None) -> list[Artifact]:
+def render_all(project: Project, staging: Path, opts: BuildOptions, out: Path) -> list[Artifact]:
     """Render every output into `staging`. The site goes first: MkDocs empties its folder.
 
     `out` is where staging will be swapped to: the site renderer reuses the pages it wrote
@@ -135,11 +135,8 @@ def render_all(project: Project, staging: Path, opts: BuildOptions, out: Path | 
     from builder.render.site import render_site
 
     planned = plan_all(project, opts)
-    if out is None:
-        render_site(project, staging, opts, planned)
-    else:
-        render_site(project, staging, opts, planned, reuse=out if out.is_dir() else None,
-                    record=site_record(project, out, opts))
+    render_site(project, staging, opts, planned, reuse=out if out.is_dir() else None,
+                record=site_record(project, out, opts))
     written = export_all(project, staging, opts)
     if opts.pdf:
         from builder.render.print import render_pdfs
