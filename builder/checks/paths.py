@@ -7,9 +7,9 @@ The site and the PDFs never fetch a URL and never read a file outside the course
 - a link to a local file must resolve inside the project: absolute paths, `../` that climbs
   out of it, `file:` URLs and symlinks that lead outside are errors, and so is a missing
   target (`#anchors`, `mailto:`, `tel:` and web links are left to the content checks);
-- snippet includes (`--8<-- "file"`, pymdownx.snippets, which the site enables for its own
-  glossary) are not part of the format: an author's include would read a file the builder
-  does not check.
+- snippet includes (`--8<-- "file"`, pymdownx.snippets) are not part of the format: the
+  site does not enable them, and should it ever, an author's include would read a file the
+  builder does not check.
 
 Relative paths start from the folder of the file the text is in (a lesson's module folder,
 `curriculum/pages/`, or the folder of a YAML file).
