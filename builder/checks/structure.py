@@ -110,13 +110,13 @@ def _objective_refs(p: Project) -> Iterator[tuple[str, Where, str, list[str]]]:
         own = [o.id for o in m.objectives]
         for lesson in m.lessons:
             for i, ref in enumerate(lesson.meta.objectives):
-                yield ref, _item(lesson.meta, "objectives", i), f"lesson {lesson.stem}", own
+                yield ref, lesson.meta.where("objectives", i), f"lesson {lesson.stem}", own
         for a in m.data.activities:
             for i, ref in enumerate(a.objectives):
-                yield ref, _item(a, "objectives", i), f"activity {a.id}", own
+                yield ref, a.where("objectives", i), f"activity {a.id}", own
         for q in m.questions:
             for i, ref in enumerate(q.objectives):
-                yield ref, _item(q, "objectives", i), f"question {q.id}", own
+                yield ref, q.where("objectives", i), f"question {q.id}", own
 
 
 @check
@@ -212,15 +212,11 @@ def question_sanity(p: Project) -> Iterator[Diagnostic]:
                 yield from _duplicates(((getattr(pair, side).strip(), pair.where(side)) for pair in q.pairs),
                                        f"question {q.id}: {side} side", fold=True, code=Q_PAIRS)
         elif isinstance(q, schema.Ordering):
-            yield from _duplicates(((item.strip(), _item(q, "items", i)) for i, item in enumerate(q.items)),
+            yield from _duplicates(((item.strip(), q.where("items", i)) for i, item in enumerate(q.items)),
                                    f"question {q.id}: item", fold=True, code=Q_DUPLICATE)
         elif isinstance(q, schema.ShortAnswer):
-            yield from _duplicates(((a.strip(), _item(q, "accepted", i)) for i, a in enumerate(q.accepted)),
+            yield from _duplicates(((a.strip(), q.where("accepted", i)) for i, a in enumerate(q.accepted)),
                                    f"question {q.id}: accepted answer", fold=not q.case_sensitive, code=Q_DUPLICATE)
-
-
-def _item(node: schema.Node, field: str, index: int) -> Where:
-    return node._field_where.get(f"{field}[{index}]") or node.where(field)
 
 
 def _documents(p: Project) -> Iterator[Document]:

@@ -254,6 +254,5 @@ def _strings(node: schema.Node) -> Iterator[Text]:
                 is_url = (type(node).__name__, name) in _URL_FIELDS
                 if not is_url and not _MARKUP.search(item):
                     continue  # plain prose, the common case: no tag, link, attribute list or include
-                where = node._field_where.get(f"{name}[{i}]") if i is not None else None
-                where = where or node.where(name)
+                where = node.where(name, i)
                 yield Text(where.path, item, where, _parent(where.path), "url" if is_url else "value")

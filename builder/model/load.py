@@ -150,7 +150,7 @@ class _Loader:
     def _modules(self, course: schema.Course) -> list[Module]:
         modules = []
         for i, folder in enumerate(course.modules):
-            where = course.where("modules") if i >= len(course.modules) else _item_where(course, "modules", i)
+            where = course.where("modules", i)
             m = MODULE_FOLDER_RE.match(folder)
             if not m:
                 self.diags.append(diag(MODULE_FOLDER, where, f"module folder {folder!r} is not named NN-slug",
@@ -170,7 +170,7 @@ class _Loader:
             module = Module(folder=folder, number=int(m.group(1)), slug=m.group(2), data=data,
                             path=f"modules/{folder}/module.yaml")
             for j, name in enumerate(data.lessons):
-                lesson = self._lesson(module, path, name, _item_where(data, "lessons", j))
+                lesson = self._lesson(module, path, name, data.where("lessons", j))
                 if lesson is not None:
                     module.lessons.append(lesson)
             if quiz_path.exists():
@@ -265,10 +265,6 @@ class _Loader:
                                            f"quiz bank {bank.name!r} matches no module in course.yaml",
                                            "name a bank after its module folder, e.g. quizzes/04-warning-signs.yaml"))
 
-
-def _item_where(node: schema.Node, field: str, index: int) -> Where:
-    items = node._field_where.get(f"{field}[{index}]")
-    return items or node.where(field)
 
 
 # -- validation with positions ------------------------------------------------------------

@@ -41,8 +41,13 @@ class Node(BaseModel):
     _where: Where | None = PrivateAttr(default=None)
     _field_where: dict[str, Where] = PrivateAttr(default_factory=dict)
 
-    def where(self, field: str | None = None) -> Where:
-        """Where this object (or one of its fields) was written: file, line and column."""
+    def where(self, field: str | None = None, index: int | None = None) -> Where:
+        """Where this object, one of its fields, or one item of a list field was written.
+
+        An item without a position of its own falls back to its field, and a field to the object.
+        """
+        if field is not None and index is not None and f"{field}[{index}]" in self._field_where:
+            return self._field_where[f"{field}[{index}]"]
         if field is not None and field in self._field_where:
             return self._field_where[field]
         if self._where is not None:

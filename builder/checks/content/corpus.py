@@ -263,7 +263,7 @@ def _strings_of(node: schema.Node, name: str, value: object) -> Iterator[tuple[s
     elif isinstance(value, list):
         for i, item in enumerate(value):
             if isinstance(item, str):
-                yield node, f"{name}[{i}]", item, node._field_where.get(f"{name}[{i}]", node.where(name))
+                yield node, f"{name}[{i}]", item, node.where(name, i)
             elif isinstance(item, BaseModel):
                 yield from _strings(item)
     elif isinstance(value, dict):

@@ -52,7 +52,7 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
     for i, entry in enumerate(course.link_allowlist):
         domain = _domain_of(entry)
         if domain != entry:
-            where = course._field_where.get(f"link_allowlist[{i}]", course.where("link_allowlist"))
+            where = course.where("link_allowlist", i)
             hint = f"write it as '{domain}'" if domain else "write a domain name such as 'samaritans.org'"
             yield diag(ALLOWLIST, where, f"link allowlist entry '{entry}' is not a bare domain name", hint)
         if domain:
