@@ -79,20 +79,29 @@ def mask_code(text: str) -> str:
     unclosed fence is not code in Python-Markdown, so it is not blanked either.
     """
     lines = text.split("\n")
-    out: list[str] = []
+    code = fenced_lines(lines)
+    return "\n".join(blank(line) if i in code else _mask_inline(line) for i, line in enumerate(lines))
+
+
+def fenced_lines(lines: list[str]) -> set[int]:
+    """Indices of the lines inside closed fenced code blocks, fences included.
+
+    Python-Markdown renders an unclosed fence as ordinary text, so it is not code here
+    either: every check must read what the site and the PDFs will show.
+    """
+    code: set[int] = set()
     i = 0
     while i < len(lines):
         m = _FENCE.match(lines[i])
         # A backtick fence's info string may not hold a backtick (then it is a code span).
         fenced = m is not None and not (m.group(1)[0] == "`" and "`" in m.group(2))
         close = _closing_fence(lines, i, m.group(1)) if m and fenced else None
-        if close is not None:
-            out.extend(blank(line) for line in lines[i : close + 1])
-            i = close + 1
+        if close is None:
+            i += 1
             continue
-        out.append(_mask_inline(lines[i]))
-        i += 1
-    return "\n".join(out)
+        code.update(range(i, close + 1))
+        i = close + 1
+    return code
 
 
 def markdown_links(text: str, masked: str) -> Iterator[Link]:
@@ -204,6 +213,7 @@ def _label(label: str) -> str:
 
 
 def blank(s: str) -> str:
+    """Spaces for every character except newlines (offsets and line breaks survive)."""
     return re.sub(r"[^\n]", " ", s)
 
 

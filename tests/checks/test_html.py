@@ -15,7 +15,7 @@ from builder.checks.html import check_html, mask_code, url_scheme
 from builder.checks.paths import check_paths
 from builder.diagnostics import sort_unique
 from builder.model.load import load_project
-from tests.helpers import course_copy, run_cli
+from tests.helpers import check_lines, course_copy, run_cli
 from tests.model.test_load_errors import BANK, LESSON, MODULE, fixture_text
 
 FRONT = "---\ntitle: Listening well\nduration: 10\nobjectives: [M1.O1]\n---\n\n"
@@ -258,3 +258,13 @@ def test_a_suppression_marker_does_not_silence_them(tmp_path: Path) -> None:
     run = run_cli("check", "--root", str(root))
     assert run.code == 1
     assert f"{L}:8:1: error: raw HTML <script> is not allowed [html.tag]" in run.lines
+
+
+def test_text_after_an_unclosed_fence_is_checked_like_the_prose_it_renders_as(tmp_path: Path) -> None:
+    # Python-Markdown renders an unclosed ``` as a paragraph: the checks must read it too.
+    lesson = "modules/01-first-steps/02-noticing.md"
+    text = (course_copy(tmp_path).joinpath(lesson)).read_text()
+    root = course_copy(tmp_path / "b", files={lesson: text + "\n```\nHe committed suicide.\n\n![](x.png)\n"})
+    codes = [line.rsplit("[", 1)[-1].rstrip("]") for line in check_lines(root) if ": error:" in line
+             or ": warning:" in line]
+    assert "safe.S1" in codes and "a11y.alt-text" in codes

@@ -12,6 +12,7 @@ from typing import Iterator
 
 from builder.checks.content.corpus import Corpus, Prose
 from builder.checks.content.markdown import blank_comments
+from builder.checks.texts import fenced_lines
 from builder.diagnostics import Diagnostic, diag, register
 
 ALT_TEXT = register("a11y.alt-text", "An image without useful alt text.")
@@ -46,7 +47,6 @@ _PLACEHOLDER_ALT = re.compile(
     r"^(?:image|picture|photo|graphic|img|icon|figure|screenshot)\s*\d*$|\.(?:png|jpe?g|gif|svg|webp)$", re.I
 )
 _HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 
 
@@ -62,13 +62,9 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
 
 def _without_code(text: str) -> str:
     """The text with fenced code and HTML comments blanked (offsets kept)."""
-    out, in_fence = [], False
-    for line in text.split("\n"):
-        fence = bool(_FENCE.match(line))
-        out.append(" " * len(line) if in_fence or fence else line)
-        if fence:
-            in_fence = not in_fence
-    joined = blank_comments("\n".join(out))
+    lines = text.split("\n")
+    code = fenced_lines(lines)
+    joined = blank_comments("\n".join(" " * len(line) if i in code else line for i, line in enumerate(lines)))
     return re.sub(r"`[^`\n]*`", lambda m: " " * len(m.group()), joined)
 
 
@@ -115,13 +111,12 @@ def _link_text(prose: Prose, text: str) -> Iterator[Diagnostic]:
 
 def _headings(prose: Prose) -> Iterator[Diagnostic]:
     previous = 1  # the page title
-    in_fence = False
     pos = 0
-    for line in prose.raw.split("\n"):
+    lines = prose.raw.split("\n")
+    code = fenced_lines(lines)
+    for index, line in enumerate(lines):
         start, pos = pos, pos + len(line) + 1
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        if in_fence:
+        if index in code:
             continue
         m = _HEADING.match(line)
         if not m:
@@ -150,12 +145,10 @@ def _tables(prose: Prose) -> Iterator[Diagnostic]:
     for line in lines:
         starts.append(pos)
         pos += len(line) + 1
-    in_fence = False
+    code = fenced_lines(lines)
     i = 0
     while i < len(lines):
-        if _FENCE.match(lines[i]):
-            in_fence = not in_fence
-        if in_fence or not lines[i].lstrip().startswith("|"):
+        if i in code or not lines[i].lstrip().startswith("|"):
             i += 1
             continue
         j = i

@@ -23,7 +23,8 @@ from typing import Callable, Iterator
 
 from pydantic import BaseModel
 
-from builder.checks.content.markdown import Unit, blank, mask_markdown, split_sentences
+from builder.checks.content.markdown import Unit, mask_markdown, split_sentences
+from builder.checks.texts import blank
 from builder.checks.content.yaml_positions import align
 from builder.model import schema
 from builder.model.blocks import find_blocks

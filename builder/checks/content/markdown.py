@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
+from builder.checks.texts import blank, fenced_lines
+
 _HEADING = re.compile(r"^(\s*)(#{1,6})(\s+|$)")
 _OPENER = re.compile(r'^(\s*)(!!!|\?\?\?\+?)\s+([A-Za-z][\w-]*)(\s*)(?:"([^"]*)")?')
 _LIST = re.compile(r"^(\s*)([-*+]|\d{1,3}[.)])(\s+)")
@@ -85,11 +86,6 @@ def blank_comments(text: str) -> str:
     return "".join(out) + text[pos:]
 
 
-def blank(text: str) -> str:
-    """Spaces for every character except newlines (offsets and line breaks survive)."""
-    return "".join("\n" if c == "\n" else " " for c in text)
-
-
 # -- Markdown masking ----------------------------------------------------------------------
 
 
@@ -105,8 +101,10 @@ def mask_markdown(text: str) -> tuple[str, list[Unit]]:
     out: list[str] = []
     units: list[Unit] = []
     cur: list[int] | None = None  # [start, end] of the open text unit
-    in_fence = in_comment = False
+    in_comment = False
     pos = 0
+    lines = text.split("\n")
+    code = fenced_lines(lines)
 
     def close() -> None:
         nonlocal cur
@@ -114,12 +112,10 @@ def mask_markdown(text: str) -> tuple[str, list[Unit]]:
             units.append(Unit(cur[0], cur[1], "text"))
             cur = None
 
-    for line in text.split("\n"):
+    for index, line in enumerate(lines):
         start, n = pos, len(line)
         pos += n + 1
-        if in_fence or _FENCE.match(line):
-            if _FENCE.match(line):
-                in_fence = not in_fence
+        if index in code:
             out.append(" " * n)
             close()
             continue

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from builder.checks.content.corpus import Corpus, SourceFile
+from builder.checks.texts import fenced_lines
 from builder.diagnostics import Diagnostic, diag, register
 from builder.model.where import Where
 
@@ -40,7 +41,6 @@ UNKNOWN = register("suppress.unknown-code", "A suppression marker naming no cont
 _MD_MARKER = re.compile(r"<!--\s*course:\s*allow\b(?P<body>.*?)-->")
 _YAML_MARKER = re.compile(r"(?:^|\s)#\s*course:\s*allow\b(?P<body>.*)$")
 _REASON = re.compile(r"""\breason\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _OPENER = re.compile(r"^\s{0,3}(!!!|\?\?\?\+?)\s+[A-Za-z]")
 
 
@@ -208,12 +208,10 @@ def _markdown_markers(src: SourceFile, body_line: int) -> list[Marker]:
     lines = src.lines
     found: list[tuple[int, re.Match[str]]] = []
     own_line: set[int] = set()
-    in_fence = False
+    code = {body_line + i for i in fenced_lines(lines[body_line - 1:])}
     for n in range(body_line, len(lines) + 1):
         line = lines[n - 1]
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        if in_fence or "course:" not in line:
+        if n in code or "course:" not in line:
             continue
         for m in _MD_MARKER.finditer(line):
             found.append((n, m))
