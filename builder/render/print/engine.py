@@ -113,22 +113,28 @@ def epoch_of(date: str) -> int:
     return int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc).timestamp())
 
 
-def cache_key(job: Job, font_dir: Path) -> str:
-    """Everything that shapes the PDF bytes: HTML, CSS, fonts, images and library versions."""
-    h = hashlib.sha256()
-    for part in (job.html, job.page_css, STYLESHEET.read_text(encoding="utf-8")):
-        h.update(part.encode())
-        h.update(b"\0")
-    # fontTools stamps font subsets with SOURCE_DATE_EPOCH when it is set (see _Worker.render).
-    h.update(f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
+def shared_inputs_key(font_dir: Path) -> bytes:
+    """What shapes every PDF alike: the stylesheet, the fonts and the library versions."""
+    h = hashlib.sha256(STYLESHEET.read_bytes())
     for dist in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"):
         try:
             h.update(f"{dist}={metadata.version(dist)}\0".encode())
         except metadata.PackageNotFoundError:
             pass
-    files = sorted(font_dir.glob("*.woff2"))
-    files += [Path(p) for p in sorted(set(re.findall(r'src="file://([^"]+)"', job.html)))]
-    for f in files:
+    for f in sorted(font_dir.glob("*.woff2")):
+        st = f.stat()
+        h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+    return h.digest()
+
+
+def cache_key(job: Job, shared: bytes) -> str:
+    """Everything that shapes the PDF bytes: its HTML and page CSS, the images it shows, and
+    the inputs all PDFs share (`shared_inputs_key`, computed once per render)."""
+    h = hashlib.sha256(shared)
+    for part in (job.html, job.page_css):
+        h.update(part.encode())
+        h.update(b"\0")
+    for f in [Path(p) for p in sorted(set(re.findall(r'src="file://([^"]+)"', job.html)))]:
         try:
             st = f.stat()
             h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}\0".encode())
@@ -142,8 +148,9 @@ def render_jobs(jobs: list[Job], allowed: list[Path], font_dir: Path, workers: i
     """Render every job (in a pool when there are several), reusing cached PDFs."""
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[Job, str]] = []
+    shared = shared_inputs_key(font_dir) if cache_dir else b""
     for job in jobs:
-        key = cache_key(job, font_dir) if cache_dir else ""
+        key = cache_key(job, shared) if cache_dir else ""
         cached = cache_dir / f"{key}.pdf" if cache_dir else None
         if cached is not None and cached.is_file() and cached.with_suffix(".pages").is_file():
             _copy_atomic(cached, job.target)
