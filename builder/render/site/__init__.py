@@ -80,16 +80,10 @@ def source_key(folder: BuildFolder) -> str:
 
     import builder
 
-    h = hashlib.sha256()
+    h = hashlib.sha256(folder.digest.encode())
     for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown"):
         h.update(f"{dist}={metadata.version(dist)}\0".encode())
     h.update(f"builder={builder.__version__}\0".encode())
-    for path in sorted(p for p in folder.root.rglob("*") if p.is_file()):
-        rel = path.relative_to(folder.root)
-        if rel.parts[0] == "site":  # where a manual `mkdocs build` writes, not an input
-            continue
-        h.update(f"{rel.as_posix()}\0".encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
 

@@ -8,6 +8,7 @@ touches one file, and stale files are removed.
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
 import logging
 import re
@@ -43,6 +44,7 @@ class BuildFolder:
     root: Path  # the generated MkDocs project
     config_file: Path
     sources: dict[str, str]  # docs-relative Markdown path -> project file it came from
+    digest: str = ""  # SHA-256 over every generated file (path and bytes): what MkDocs reads
 
 
 def build_folder(project: Project, opts: BuildOptions) -> Path:
@@ -99,7 +101,11 @@ def write_build_folder(project: Project, opts: BuildOptions, base: dict[str, Any
                            + yaml.dump(config, Dumper=_DUMPER, allow_unicode=True, sort_keys=False,
                                        width=1000)).encode()
     _sync(root, files)
-    return BuildFolder(root, root / "mkdocs.yml", {p.path: p.source or p.path for p in tree.pages})
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(f"{rel}\0".encode())
+        h.update(hashlib.sha256(files[rel]).digest())
+    return BuildFolder(root, root / "mkdocs.yml", {p.path: p.source or p.path for p in tree.pages}, h.hexdigest())
 
 
 def merged_config(base: dict[str, Any], project: Project, opts: BuildOptions, tree: SiteTree,
