@@ -24,6 +24,7 @@ Use `FormItem.shown()` to get those parts already in display order.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -128,6 +129,22 @@ def draw_form(project: Project, form: schema.Form) -> Draw:
             taken.add(mq[1].id)
             out.append(mq)
     return Draw(form, out, diags)
+
+
+def scramble(seed: str, n: int) -> list[int]:
+    """A fixed permutation of range(n), seeded by `seed`, that is never the identity (n > 1).
+
+    Matching answers and ordering items are authored in their answer order, so anything that
+    shows them (site self-checks, printed papers) shows this order instead.
+    """
+    order = list(range(n))
+    if n < 2:
+        return order
+    rng = random.Random(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big"))
+    rng.shuffle(order)
+    if order == sorted(order):
+        order = order[1:] + order[:1]
+    return order
 
 
 def _shuffled(n: int, rng: random.Random, avoid: Sequence[tuple[int, ...]],

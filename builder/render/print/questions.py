@@ -9,11 +9,10 @@ order comes from the form variant (`builder.model.forms`, the one drawing algori
 
 from __future__ import annotations
 
-import hashlib
-import random
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from builder.model.forms import scramble
 from builder.model.schema import (
     Matching,
     MultipleResponse,
@@ -70,18 +69,6 @@ class PaperQuestion:
     feedback: str = ""  # HTML, for the answer key
 
 
-def shuffled(items: Sequence[str], key: str) -> list[int]:
-    """A deterministic permutation of range(len(items)) that is never the identity."""
-    order = list(range(len(items)))
-    if len(order) < 2:
-        return order
-    rng = random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
-    rng.shuffle(order)
-    if order == sorted(order):
-        order = order[1:] + order[:1]
-    return order
-
-
 def paper_questions(questions: Sequence[Question], scenarios: dict[str, Scenario],
                     block: Callable[[str], str], inline: Callable[[str], str],
                     orders: dict[str, list[int]] | None = None) -> list[PaperQuestion]:
@@ -132,13 +119,13 @@ def _layout(p: PaperQuestion, q: Question, inline: Callable[[str], str], order: 
             p.answer += " (capital letters matter)"
     elif isinstance(q, Matching):
         rights = [pair.right for pair in q.pairs] + list(q.distractors)
-        perm = _permutation(order, len(rights), lambda: shuffled(rights, q.id + ":right"))
+        perm = _permutation(order, len(rights), lambda: scramble(q.id + ":right", len(rights)))
         p.left = [inline(pair.left) for pair in q.pairs]
         p.right = [Choice(LETTERS[pos], inline(rights[i]), i < len(q.pairs)) for pos, i in enumerate(perm)]
         letter_of = {i: LETTERS[pos] for pos, i in enumerate(perm)}
         p.answer = "; ".join(f"{n} = {letter_of[i]}" for n, i in enumerate(range(len(q.pairs)), start=1))
     elif isinstance(q, Ordering):
-        perm = _permutation(order, len(q.items), lambda: shuffled(q.items, q.id + ":items"))
+        perm = _permutation(order, len(q.items), lambda: scramble(q.id + ":items", len(q.items)))
         p.right = [Choice(LETTERS[pos], inline(q.items[i])) for pos, i in enumerate(perm)]
         letter_of = {i: LETTERS[pos] for pos, i in enumerate(perm)}
         p.answer = ", ".join(letter_of[i] for i in range(len(q.items))) + " (" + \

@@ -9,12 +9,11 @@ index holds no attributes, and nothing of it shows before the reader checks an a
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
-import random
 from typing import Any
 
+from builder.model.forms import scramble
 from builder.model.project import Module
 from builder.model.schema import (
     Matching,
@@ -150,7 +149,7 @@ def _render_answer(ctx: SiteContext, q: Question, i: str, legend: str) -> tuple[
         html_q = _fieldset(legend, f'<ul class="course-quiz__matches">{"".join(rows)}</ul>')
         return html_q, {"answers": [str(choices.index(p.right) + 1) for p in q.pairs]}
     if isinstance(q, Ordering):
-        order = _shuffled(q.id, len(q.items))
+        order = scramble(q.id, len(q.items))
         rows = [_render_ordering_item(ctx, i, k, q.items[k]) for k in order]
         html_q = _fieldset(legend + ' <span class="course-quiz__hint">(use the buttons to put the items in '
                            "order, first at the top)</span>",
@@ -188,14 +187,6 @@ def _feedback(ctx: SiteContext, q: Question) -> dict[str, str]:
             (("general", fb.general), ("correct", fb.correct), ("incorrect", fb.incorrect)) if v}
 
 
-def _shuffled(seed: str, n: int) -> list[int]:
-    """A fixed, seeded order of n items that is never the right order (n >= 2)."""
-    rng = random.Random(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big"))
-    order = list(range(n))
-    rng.shuffle(order)
-    if order == sorted(order):
-        order = order[1:] + order[:1]
-    return order
 
 
 def _num(x: float) -> float | int:
