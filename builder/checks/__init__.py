@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.checks.content import run_content_checks
+from builder.cache import cache_root
+from builder.checks.content.cache import cached_content_checks
 from builder.checks.html import check_html
 from builder.checks.paths import check_paths
 from builder.checks.structure import run_structure_checks
@@ -33,11 +34,16 @@ class CheckResult:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def check_project(root: Path) -> CheckResult:
-    """Load the project at `root` and run every check; never raises for bad input."""
-    project, diags = load_project(root)
+def check_project(root: Path, cache: bool = True) -> CheckResult:
+    """Load the project at `root` and run every check; never raises for bad input.
+
+    With `cache`, parsed YAML and the content checks' results of unchanged files are reused
+    from the user's cache folder (see builder.cache); the result is the same either way.
+    """
+    project, diags = load_project(root, cache=cache)
     if project is not None:
-        diags = diags + run_structure_checks(project) + run_content_checks(project)
+        content = cached_content_checks(project, cache_root(root) / "content-checks.json" if cache else None)
+        diags = diags + run_structure_checks(project) + content
         diags = diags + check_html(project) + check_paths(project)
         if not any(d.severity == "error" for d in diags):  # forms draw from valid banks only
             diags = diags + form_diagnostics(project)

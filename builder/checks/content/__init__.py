@@ -20,6 +20,7 @@ docs/content-checks.md documents every code.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from builder.checks.content import (
     accessibility,
@@ -45,12 +46,16 @@ def content_codes() -> set[str]:
     return {c for c in CODES if c.startswith(PREFIXES) and c != "resources.no-crisis"}
 
 
-def run_content_checks(project: Project, today: dt.date | None = None) -> list[Diagnostic]:
+def run_content_checks(
+    project: Project, today: dt.date | None = None, only: Collection[str] | None = None
+) -> list[Diagnostic]:
     """Every content diagnostic for `project`, after suppression markers are applied.
 
     `today` is the date resource ages are measured against (default: COURSE_TODAY or the clock).
+    With `only` (paths relative to the project root), just those files are checked; see
+    `builder.checks.content.cache`, which uses this to re-check only the files that changed.
     """
-    corpus = Corpus(project, today)
+    corpus = Corpus(project, today, only)
     found: list[Diagnostic] = []
     for family in FAMILIES:
         found.extend(family.check(corpus))

@@ -9,7 +9,9 @@ file:line:col in the source.
 
 `Corpus` builds these once per check run and caches the source files it reads (the checks
 need YAML comments for suppression markers and exact columns inside YAML values, which the
-model does not keep).
+model does not keep). A corpus may be limited to some files (`only`): every rule then reads
+and reports on those files alone, which is what lets results be cached file by file
+(`builder.checks.content.cache`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterator
+from typing import Callable, Collection, Iterator
 
 from pydantic import BaseModel
 
@@ -142,10 +144,15 @@ class Prose:
 class Corpus:
     """Every text of a project the content checks read, built lazily and once."""
 
-    def __init__(self, project: Project, today: dt.date | None = None) -> None:
+    def __init__(self, project: Project, today: dt.date | None = None, only: Collection[str] | None = None) -> None:
         self.project = project
         self.today = today or _today()
+        self.only = None if only is None else frozenset(only)
         self._files: dict[str, SourceFile | None] = {}
+
+    def wants(self, path: str | None) -> bool:
+        """Whether the checks read this file (every file, unless the corpus is limited)."""
+        return self.only is None or path in self.only
 
     def source(self, path: str) -> SourceFile | None:
         """A project file's text (None when it cannot be read; the loader reported why)."""
@@ -156,13 +163,13 @@ class Corpus:
 
     @property
     def paths(self) -> list[str]:
-        """Every source file the loader read, relative to the project root."""
-        return list(self.project.sources)
+        """Every source file the loader read (that this corpus covers), relative to the project root."""
+        return [p for p in self.project.sources if self.wants(p)]
 
     @cached_property
     def documents(self) -> list[Document]:
         docs: list[Document] = [lesson for m in self.project.modules for lesson in m.lessons]
-        return docs + list(self.project.pages)
+        return [d for d in docs + list(self.project.pages) if self.wants(d.path)]
 
     @cached_property
     def bodies(self) -> list[Prose]:
@@ -181,7 +188,7 @@ class Corpus:
             roots += [m.data, m.quiz]
         roots += [doc.meta for doc in self.documents]
         for root in roots:
-            if root is not None:
+            if root is not None and self.wants(root.where().path):
                 for owner, name, value, where in _strings(root):
                     out.append(self._value_prose(owner, name, value, where))
         return out

@@ -54,7 +54,8 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
         if domain != entry:
             where = course.where("link_allowlist", i)
             hint = f"write it as '{domain}'" if domain else "write a domain name such as 'samaritans.org'"
-            yield diag(ALLOWLIST, where, f"link allowlist entry '{entry}' is not a bare domain name", hint)
+            if corpus.wants(where.path):
+                yield diag(ALLOWLIST, where, f"link allowlist entry '{entry}' is not a bare domain name", hint)
         if domain:
             allow.append(domain)
     for prose in corpus.all_prose:

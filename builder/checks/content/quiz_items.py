@@ -48,7 +48,7 @@ _NEGATIVE = re.compile(
 
 def check(corpus: Corpus) -> Iterator[Diagnostic]:
     for m in corpus.project.modules:
-        if m.quiz is None:
+        if m.quiz is None or not corpus.wants(m.quiz_path):
             continue
         for q in m.quiz.questions:
             yield from _options(q)

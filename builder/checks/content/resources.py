@@ -28,6 +28,8 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
 
 
 def check(corpus: Corpus) -> Iterator[Diagnostic]:
+    if not corpus.wants(corpus.project.resources.where().path):
+        return
     today = corpus.today
     limit = corpus.project.course.resource_max_age_months
     for code, region in sorted(corpus.project.resources.regions.items()):
