@@ -25,6 +25,7 @@ from builder.checks import check_project
 from builder.diagnostics import format_text
 from builder.model.project import Project
 from builder.render import Artifact, BuildOptions, RenderError, build_date
+from builder.stamp import build_stamp, record_path, up_to_date, write_record
 
 STAGING_PREFIX = ".staging-"
 OLD_PREFIX = ".old-"
@@ -170,20 +171,32 @@ class BuildResult:
 
 
 def build(project: Project, out: Path, opts: BuildOptions) -> BuildResult:
+    """Render everything into `out`, or nothing at all when `out` already holds this build.
+
+    The stamp (builder.stamp) hashes every input; when it matches the last build's record and
+    `out` is untouched since, no renderer runs. Otherwise every renderer runs with its own
+    cache, and a result equal to `out` byte for byte is not swapped in.
+    """
     with build_lock(out):
         clean_debris(out)
+        stamp, record = build_stamp(project, opts, out), record_path(project, out)
+        done = up_to_date(record, stamp, out)
+        if done is not None:
+            return BuildResult(done, changed=False)
         staging = out.parent / f"{STAGING_PREFIX}{out.name}-{os.getpid()}"
         staging.mkdir(parents=True)
         try:
             written = render_all(project, staging, opts, out)
-            if out.is_dir() and same_tree(staging, out):
+            changed = not (out.is_dir() and same_tree(staging, out))
+            if changed:
+                swap_into_place(staging, out)
+            else:
                 shutil.rmtree(staging)
-                return BuildResult(written, changed=False)
-            swap_into_place(staging, out)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return BuildResult(written, changed=True)
+        write_record(record, stamp, out, written)
+    return BuildResult(written, changed=changed)
 
 
 def options_from_args(project: Project, args: argparse.Namespace) -> BuildOptions:

@@ -12,10 +12,19 @@ from pathlib import Path
 import pytest
 
 from builder import build as build_mod
+from builder.model.load import load_project
+from builder.model.project import Project
 from builder.render import Artifact, BuildOptions
 from tests.helpers import REPO
 
 OPTS = BuildOptions(region="us")
+
+
+def _project() -> Project:
+    """The fixture course (the renderers are replaced; the build still stamps its inputs)."""
+    project, diags = load_project(REPO / "tests/fixtures/curricula/minimal", cache=False)
+    assert project is not None, diags
+    return project
 
 
 def previous_site(tmp_path: Path) -> Path:
@@ -38,7 +47,7 @@ def test_success_swaps_the_new_site_in(tmp_path: Path, monkeypatch: pytest.Monke
         return [Artifact("index.html", "Home", "home page", "page")]
 
     monkeypatch.setattr(build_mod, "render_all", render)
-    build_mod.build(None, out, OPTS)  # type: ignore[arg-type]
+    build_mod.build(_project(), out, OPTS)
     assert snapshot(out) == {"index.html": "new build"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging, no lock left
 
@@ -55,7 +64,7 @@ def test_failure_or_ctrl_c_leaves_previous_site(tmp_path: Path, monkeypatch: pyt
 
     monkeypatch.setattr(build_mod, "render_all", render)
     with pytest.raises(type(error)):
-        build_mod.build(None, out, OPTS)  # type: ignore[arg-type]
+        build_mod.build(_project(), out, OPTS)
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -64,13 +73,15 @@ KILLED_BUILD = """
 import sys, time
 from pathlib import Path
 from builder import build as b
+from builder.model.load import load_project
 from builder.render import BuildOptions
 def render(project, staging, opts, out=None):
     (staging / "index.html").write_text("half written")
     Path(sys.argv[2]).write_text("rendering")
     time.sleep(60)
 b.render_all = render
-b.build(None, Path(sys.argv[1]), BuildOptions(region="us"))
+project, _ = load_project(Path("tests/fixtures/curricula/minimal"), cache=False)
+b.build(project, Path(sys.argv[1]), BuildOptions(region="us"))
 """
 
 
@@ -87,7 +98,7 @@ def test_killed_build_leaves_previous_site_and_next_build_cleans_up(tmp_path: Pa
             assert time.monotonic() < deadline, "the child build never started rendering"
             time.sleep(0.05)
         with pytest.raises(build_mod.BuildBusy, match=rf"another build \(process {proc.pid}\) is writing site/"):
-            build_mod.build(None, out, OPTS)  # type: ignore[arg-type]
+            build_mod.build(_project(), out, OPTS)
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
     finally:
@@ -102,7 +113,7 @@ def test_killed_build_leaves_previous_site_and_next_build_cleans_up(tmp_path: Pa
         return []
 
     monkeypatch.setattr(build_mod, "render_all", render)
-    build_mod.build(None, out, OPTS)  # type: ignore[arg-type]
+    build_mod.build(_project(), out, OPTS)
     assert snapshot(out) == {"index.html": "new build"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["marker", "site"]
 
