@@ -96,9 +96,12 @@ def build_stamp(project: Project, opts: BuildOptions, out: Path) -> str:
 
 
 def _node_modules(project: Project) -> Path | None:
-    from builder.render.site.config import REPO
+    """The front-end packages the renderers use: the project's, else the builder checkout's
+    (the same search as builder.render.site.config.node_modules, without importing MkDocs)."""
+    import builder
 
-    for candidate in (project.root / "node_modules", REPO / "node_modules"):
+    checkout = Path(builder.__file__).resolve().parents[1]
+    for candidate in (project.root / "node_modules", checkout / "node_modules"):
         if candidate.is_dir():
             return candidate.resolve()
     return None
