@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from builder.cache import cache_root
 from builder.diagnostics import diag
 from builder.model.project import Project
 from builder.model.where import Where
@@ -30,9 +31,10 @@ from builder.render.site.config import (
     write_build_folder,
 )
 from builder.render.site.context import SiteContext
+from builder.render.site.pagecache import PageCache, tool_versions
 from builder.render.site.tree import SiteTree, plan_site
 
-__all__ = ["BuildFolder", "SiteTree", "prepare_site", "render_site", "run_mkdocs"]
+__all__ = ["BuildFolder", "PageCache", "SiteTree", "page_cache", "prepare_site", "render_site", "run_mkdocs"]
 
 
 def render_site(project: Project, out_root: Path, opts: BuildOptions, artifacts: list[Artifact],
@@ -41,20 +43,31 @@ def render_site(project: Project, out_root: Path, opts: BuildOptions, artifacts:
 
     `artifacts` are the files other renderers will write next to the site (PDFs, quiz
     exports): the Downloads page lists them and module overviews link their handouts.
+
+    MkDocs always runs over the whole generated project (its `--dirty` mode gets search and
+    navigation wrong), but with the page cache (`page_cache`, builder.render.site.pagecache):
+    a page whose Markdown and frame (config, nav, theme, assets, page list) are unchanged is
+    neither converted nor templated again, so after a one-lesson edit only that lesson's
+    page (and pages whose Markdown the edit changed, such as its module overview) is rendered.
+
     With `reuse` (the previous build's output folder) and `record` (a file outside the
     project, see builder.cache), MkDocs runs only when the generated MkDocs project differs
     from the one recorded for `reuse`; otherwise the recorded pages are hard-linked into
-    `out_root`. The record pins every file by inode, size and modification time, so only
-    files this machine's build wrote are ever reused, never files that came from elsewhere
-    (a committed `site/`, say). Raises RenderError for a broken link, a missing font
-    package or any MkDocs warning.
+    `out_root`. When MkDocs does run, every output file whose bytes equal the recorded file
+    of `reuse` is replaced by a hard link to it, so unchanged pages keep their inode and
+    modification time across the swap. The record pins every file by inode, size and
+    modification time, so only files this machine's build wrote are ever reused, never
+    files that came from elsewhere (a committed `site/`, say). Raises RenderError for a
+    broken link, a missing font package or any MkDocs warning.
     """
     out_root = Path(out_root)
     with _locked(project, opts):
         folder, tree = prepare_site(project, opts, artifacts)
         key = source_key(folder)
         if reuse is None or record is None or not _reuse(reuse, out_root, key, record):
-            run_mkdocs(folder, out_root, strict=True)
+            run_mkdocs(folder, out_root, strict=True, pages=page_cache(project, folder))
+            if reuse is not None and record is not None:
+                _link_unchanged(reuse, out_root, record)
         if record is not None:
             _write_record(record, key, out_root)
     folders = directory_urls(load_base_config(project), opts)
@@ -76,15 +89,13 @@ def prepare_site(project: Project, opts: BuildOptions, artifacts: list[Artifact]
 
 def source_key(folder: BuildFolder) -> str:
     """A hash of everything MkDocs reads: the generated project and the tools' versions."""
-    from importlib import metadata
+    return hashlib.sha256(f"{folder.digest}\0{tool_versions()}".encode()).hexdigest()
 
-    import builder
 
-    h = hashlib.sha256(folder.digest.encode())
-    for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown"):
-        h.update(f"{dist}={metadata.version(dist)}\0".encode())
-    h.update(f"builder={builder.__version__}\0".encode())
-    return h.hexdigest()
+def page_cache(project: Project, folder: BuildFolder) -> PageCache:
+    """The page cache of this edition, outside the project (see builder.cache)."""
+    cache = cache_root(project.root)
+    return PageCache.for_folder(cache / "site-pages" / folder.root.name, folder, cache / "site-templates")
 
 
 def _file_ids(root: Path) -> dict[str, list[int]]:
@@ -121,6 +132,36 @@ def _reuse(previous: Path, out_root: Path, key: str, record: Path) -> bool:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(previous / rel, target)
     return True
+
+
+def _link_unchanged(previous: Path, out_root: Path, record: Path) -> int:
+    """Replace each file of `out_root` whose bytes equal the recorded file of `previous` by a
+    hard link to that file; return how many were linked. Files changed or replaced since the
+    record was written are left alone."""
+    try:
+        files: dict[str, list[int]] = json.loads(record.read_text()).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return 0
+    linked = 0
+    for path in sorted(out_root.rglob("*")):
+        rel = path.relative_to(out_root).as_posix()
+        ids = files.get(rel)
+        if ids is None or not path.is_file() or path.is_symlink():
+            continue
+        old = previous / rel
+        try:
+            st = old.stat()
+            if [st.st_ino, st.st_size, st.st_mtime_ns] != ids or path.stat().st_size != st.st_size:
+                continue
+            if path.read_bytes() != old.read_bytes():
+                continue
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.link")
+            os.link(old, tmp)
+            os.replace(tmp, path)
+        except OSError:
+            continue  # another file system, or the file went away: keep the fresh copy
+        linked += 1
+    return linked
 
 
 def _html_path(md_path: str, directory_urls: bool) -> str:

@@ -14,9 +14,9 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -26,6 +26,9 @@ from builder.model.where import Where
 from builder.render import BuildOptions, RenderError
 from builder.render.site.text import Abbreviations, theme_text
 from builder.render.site.tree import SiteTree
+
+if TYPE_CHECKING:
+    from builder.render.site.pagecache import PageCache
 
 SITE_MKDOCS = register("site.mkdocs", "A problem MkDocs found while building the site (a broken link or anchor).")
 SITE_SETUP = register("site.setup", "Something the site build needs is missing (mkdocs.yml, node_modules).")
@@ -45,6 +48,7 @@ class BuildFolder:
     config_file: Path
     sources: dict[str, str]  # docs-relative Markdown path -> project file it came from
     digest: str = ""  # SHA-256 over every generated file (path and bytes): what MkDocs reads
+    hashes: dict[str, str] = field(default_factory=dict)  # folder-relative path -> SHA-256 of its bytes
 
 
 def build_folder(project: Project, opts: BuildOptions) -> Path:
@@ -102,10 +106,14 @@ def write_build_folder(project: Project, opts: BuildOptions, base: dict[str, Any
                                        width=1000)).encode()
     _sync(root, files)
     h = hashlib.sha256()
+    hashes = {}
     for rel in sorted(files):
+        digest = hashlib.sha256(files[rel]).digest()
+        hashes[rel] = digest.hex()
         h.update(f"{rel}\0".encode())
-        h.update(hashlib.sha256(files[rel]).digest())
-    return BuildFolder(root, root / "mkdocs.yml", {p.path: p.source or p.path for p in tree.pages}, h.hexdigest())
+        h.update(digest)
+    return BuildFolder(root, root / "mkdocs.yml", {p.path: p.source or p.path for p in tree.pages},
+                       h.hexdigest(), hashes)
 
 
 def merged_config(base: dict[str, Any], project: Project, opts: BuildOptions, tree: SiteTree,
@@ -244,9 +252,14 @@ def _captured_mkdocs_logs() -> Iterator[_Collect]:
         logger.setLevel(old[1])
 
 
-def run_mkdocs(folder: BuildFolder, site_dir: Path, *, strict: bool = True) -> list[Diagnostic]:
+def run_mkdocs(folder: BuildFolder, site_dir: Path, *, strict: bool = True,
+               pages: PageCache | None = None) -> list[Diagnostic]:
     """Build the site with MkDocs as a library. Returns MkDocs' warnings as diagnostics; with
-    `strict`, any warning raises RenderError instead (like `mkdocs build --strict`)."""
+    `strict`, any warning raises RenderError instead (like `mkdocs build --strict`).
+
+    With `pages` (see builder.render.site.pagecache), pages whose Markdown and frame are
+    unchanged since a previous run are restored from the cache instead of converted and
+    templated; the cache is updated only when the build finished without warnings."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -255,6 +268,8 @@ def run_mkdocs(folder: BuildFolder, site_dir: Path, *, strict: bool = True) -> l
         failure: str | None = None
         try:
             config = load_config(config_file=str(folder.config_file), site_dir=str(site_dir), strict=strict)
+            if pages is not None:
+                pages.attach(config)
             build(config)
         except (Abort, ConfigurationError, PluginError) as e:
             failure = str(e)
@@ -263,6 +278,8 @@ def run_mkdocs(folder: BuildFolder, site_dir: Path, *, strict: bool = True) -> l
         diags.append(diag(SITE_MKDOCS, Where("mkdocs.yml"), f"MkDocs stopped: {failure}"))
     if failure or (strict and diags):
         raise RenderError(diags)
+    if pages is not None and not diags:
+        pages.save()
     return diags
 
 
