@@ -92,10 +92,11 @@ def source_key(folder: BuildFolder) -> str:
     return hashlib.sha256(f"{folder.digest}\0{tool_versions()}".encode()).hexdigest()
 
 
-def page_cache(project: Project, folder: BuildFolder) -> PageCache:
-    """The page cache of this edition, outside the project (see builder.cache)."""
+def page_cache(project: Project, folder: BuildFolder, name: str = "") -> PageCache:
+    """The page cache of this edition, outside the project (see builder.cache). A cache keeps
+    only the pages of its last build: `name` gives a use of its own (the preview) its own."""
     cache = cache_root(project.root)
-    return PageCache.for_folder(cache / "site-pages" / folder.root.name, folder, cache / "site-templates")
+    return PageCache.for_folder(cache / "site-pages" / (name or folder.root.name), folder, cache / "site-templates")
 
 
 def _file_ids(root: Path) -> dict[str, list[int]]:

@@ -3,7 +3,8 @@
 MkDocs' own live-reload server serves a temporary build of the site and watches the course
 sources (curriculum/, modules/, quizzes/). On a change it reloads the project, rewrites the
 generated Markdown tree (only files whose text changed) and rebuilds the site with MkDocs;
-then every open browser tab reloads. No PDFs or quiz exports are built: the Downloads page
+then every open browser tab reloads. Pages whose Markdown did not change come from the
+page cache (builder.render.site.pagecache). No PDFs or quiz exports are built: the Downloads page
 lists them, but run `course build` to make them.
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 from builder.diagnostics import Diagnostic, format_text
 from builder.model.load import load_project
 from builder.render import Artifact, BuildOptions, RenderError, build_date
-from builder.render.site import prepare_site, run_mkdocs
+from builder.render.site import page_cache, prepare_site, run_mkdocs
 
 WATCHED = ("curriculum", "modules", "quizzes")
 
@@ -74,7 +75,9 @@ class Preview:
                             build_date=build_date(), extra={"site_url": self.url})
         try:
             folder, _ = prepare_site(project, opts, _planned(project, opts))
-            warnings = run_mkdocs(folder, self.site_dir, strict=False)
+            # Its own page cache: the preview's pages (built for its address) are not the site's.
+            pages = page_cache(project, folder, f"serve-{folder.root.name}")
+            warnings = run_mkdocs(folder, self.site_dir, strict=False, pages=pages)
         except RenderError as e:
             self._report(e.diagnostics, len(project.sources))
             return False
