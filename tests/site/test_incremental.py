@@ -69,6 +69,9 @@ def test_a_one_lesson_edit_renders_that_page_only_and_matches_a_fresh_build(tmp_
     assert cold is not None
     everything = pages(root)
     assert len(everything) > 15 and sorted(cold.rendered) == everything and cold.reused == []
+    # The cache is never inside the project, where a pull request could plant entries.
+    assert len(list(cold.directory.glob("*.json"))) == len(everything)
+    assert not cold.directory.resolve().is_relative_to(root.resolve())
 
     edit(root, LESSON, "## Signs to notice\n", "## A new heading\n\nINCREMENTAL-MARKER: a new paragraph.\n\n"
                                                 "## Signs to notice\n")
@@ -152,13 +155,19 @@ def test_damaged_cache_entries_are_rendered_fresh(tmp_path: Path) -> None:
     assert third is not None and third.rendered == []
 
 
-def test_a_cached_page_still_fails_on_a_link_to_an_anchor_that_went_away(tmp_path: Path) -> None:
-    # The help lesson links to listening's "#what-to-do"; the help lesson itself is not edited.
+def test_links_to_anchors_are_checked_between_cached_and_fresh_pages(tmp_path: Path) -> None:
+    # The help lesson links to "#what-to-do" in the listening lesson.
     root = site_course(tmp_path)
     render(root, tmp_path / "cold")
+    help_lesson = "modules/02-second-steps/02-getting-help.md"
+    # A fresh page linking to an anchor of a cached page: the cached page's anchors count.
+    edit(root, help_lesson, "## When to get help\n", "## When to get help\n\nA new sentence.\n\n")
+    edited = render(root, tmp_path / "edited")
+    assert edited is not None and edited.rendered == [help_lesson]
+    # A cached page linking to an anchor that went away fails the build as it would fresh.
     edit(root, "modules/01-first-steps/01-listening.md", "## What to do\n", "## What you can do\n")
     with pytest.raises(RenderError) as failed:
-        render(root, tmp_path / "edited")
+        render(root, tmp_path / "broken")
     messages = [d.message for d in failed.value.diagnostics]
     assert any("02-getting-help.md" in m and "what-to-do" in m for m in messages), messages
 
