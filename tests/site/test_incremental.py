@@ -1,8 +1,8 @@
 """The site's page cache: after a one-lesson edit MkDocs renders only that page, and the site is
 byte for byte the site a fresh build makes.
 
-Each test builds the session fixture course (about twenty pages) a few times with MkDocs; the
-reference builds run MkDocs without the cache.
+Each test builds its own copy of the site tests' fixture course (about twenty pages) a few times
+with MkDocs; the reference builds run MkDocs without the cache.
 """
 
 from __future__ import annotations
