@@ -164,6 +164,32 @@ def same_tree(a: Path, b: Path) -> bool:
     return True
 
 
+def keep_unchanged(staging: Path, out: Path) -> None:
+    """Make every staged file that equals the current output's file a hard link to it.
+
+    Renderers write fresh files (a PDF is copied out of the cache, an export written anew),
+    so without this every file would get a new inode and modification time at the swap,
+    and rsync, a CDN upload or a browser cache would see the whole site as changed.
+    """
+    if not out.is_dir():
+        return
+    for dirpath, _, names in os.walk(staging):
+        for name in names:
+            new = Path(dirpath) / name
+            old = out / new.relative_to(staging)
+            try:
+                a, b = new.stat(), old.lstat()
+                if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev) or not old.is_file() or old.is_symlink():
+                    continue
+                if a.st_size != b.st_size or new.read_bytes() != old.read_bytes():
+                    continue
+                tmp = new.with_name(f".{name}.keep")
+                os.link(old, tmp)
+                os.replace(tmp, new)
+            except OSError:
+                continue  # keep the fresh copy
+
+
 @dataclass
 class BuildResult:
     artifacts: list[Artifact]
@@ -189,6 +215,7 @@ def build(project: Project, out: Path, opts: BuildOptions) -> BuildResult:
             written = render_all(project, staging, opts, out)
             changed = not (out.is_dir() and same_tree(staging, out))
             if changed:
+                keep_unchanged(staging, out)
                 swap_into_place(staging, out)
             else:
                 shutil.rmtree(staging)

@@ -40,6 +40,16 @@ def test_no_change_rebuild_touches_nothing_and_an_edit_rebuilds(tmp_path: Path) 
     assert edited.lines[-1].startswith("built site/ ")
     page = (site / "modules/01-first-steps/02-noticing/index.html").read_text()
     assert "A new sentence about noticing." in page
+    after = state(site)
+    # Outputs that hold the lesson are new files; every other output keeps its file (inode and
+    # modification time), PDFs and quiz exports included.
+    assert after["downloads/workbook.pdf"] != before["downloads/workbook.pdf"]
+    assert after["modules/01-first-steps/02-noticing/index.html"] != before["modules/01-first-steps/02-noticing/index.html"]
+    for kept in ("downloads/crisis-card-us.pdf", "downloads/certificate.pdf", "downloads/quiz-01-first-steps.pdf",
+                 "modules/01-first-steps/01-listening/index.html"):
+        assert after[kept] == before[kept], kept
+    exports = [rel for rel in before if rel.startswith("downloads/") and not rel.endswith(".pdf")]
+    assert exports and all(after[rel] == before[rel] for rel in exports)
     assert not [p for p in os.listdir(tmp_path / "minimal") if p.startswith((".staging-", ".old-"))]
 
 
