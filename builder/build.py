@@ -146,48 +146,41 @@ def render_all(project: Project, staging: Path, opts: BuildOptions, out: Path) -
     return written
 
 
-def same_tree(a: Path, b: Path) -> bool:
-    """Whether two folders hold the same files with the same bytes (hard links short-cut)."""
-    def files(root: Path) -> dict[str, Path]:
-        return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
-
-    fa, fb = files(a), files(b)
-    if fa.keys() != fb.keys():
-        return False
-    for rel, pa in fa.items():
-        pb = fb[rel]
-        sa, sb = pa.stat(), pb.stat()
-        if (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev):
-            continue
-        if sa.st_size != sb.st_size or pa.read_bytes() != pb.read_bytes():
-            return False
-    return True
-
-
-def keep_unchanged(staging: Path, out: Path) -> None:
-    """Make every staged file that equals the current output's file a hard link to it.
+def keep_unchanged(staging: Path, out: Path) -> bool:
+    """Make every staged file that equals the current output's file a hard link to it, and
+    say whether the two folders hold exactly the same files with the same bytes.
 
     Renderers write fresh files (a PDF is copied out of the cache, an export written anew),
     so without this every file would get a new inode and modification time at the swap,
     and rsync, a CDN upload or a browser cache would see the whole site as changed.
     """
     if not out.is_dir():
-        return
+        return False
+    same = True
+    staged = set()
     for dirpath, _, names in os.walk(staging):
         for name in names:
             new = Path(dirpath) / name
-            old = out / new.relative_to(staging)
+            rel = new.relative_to(staging)
+            staged.add(rel)
+            old = out / rel
             try:
                 a, b = new.stat(), old.lstat()
-                if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev) or not old.is_file() or old.is_symlink():
-                    continue
-                if a.st_size != b.st_size or new.read_bytes() != old.read_bytes():
-                    continue
+            except OSError:
+                same = False  # not in the current output
+                continue
+            if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev):
+                continue
+            if not old.is_file() or old.is_symlink() or a.st_size != b.st_size or new.read_bytes() != old.read_bytes():
+                same = False
+                continue
+            try:
                 tmp = new.with_name(f".{name}.keep")
                 os.link(old, tmp)
                 os.replace(tmp, new)
             except OSError:
-                continue  # keep the fresh copy
+                pass  # another file system: the fresh copy (same bytes) stays
+    return same and all(Path(d, n).relative_to(out) in staged for d, _, names in os.walk(out) for n in names)
 
 
 @dataclass
@@ -213,9 +206,8 @@ def build(project: Project, out: Path, opts: BuildOptions) -> BuildResult:
         staging.mkdir(parents=True)
         try:
             written = render_all(project, staging, opts, out)
-            changed = not (out.is_dir() and same_tree(staging, out))
+            changed = not keep_unchanged(staging, out)
             if changed:
-                keep_unchanged(staging, out)
                 swap_into_place(staging, out)
             else:
                 shutil.rmtree(staging)

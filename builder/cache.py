@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -19,3 +20,31 @@ def cache_root(project_root: Path) -> Path:
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "course-builder")
     digest = hashlib.sha256(str(project_root.resolve()).encode()).hexdigest()[:20]
     return Path(base) / digest
+
+
+def file_ids(folder: Path) -> dict[str, list[int]]:
+    """Every file under `folder`: relative path -> [inode, size, modification time].
+
+    Records of what a build wrote pin files this way: a file replaced or edited since (a
+    committed `site/`, a hand edit) no longer matches and is never taken for the build's own.
+    """
+    ids = {}
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(dirpath, name)
+            st = os.stat(path)
+            ids[os.path.relpath(path, folder).replace(os.sep, "/")] = [st.st_ino, st.st_size, st.st_mtime_ns]
+    return ids
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a cache file whole or not at all (a reader never sees half of it). A cache that
+    cannot be written only makes the next run slower, so an OSError is swallowed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass

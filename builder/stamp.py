@@ -37,7 +37,7 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote
 
-from builder.cache import cache_root
+from builder.cache import cache_root, file_ids, write_atomic
 from builder.model.project import Project
 from builder.render import Artifact, BuildOptions
 
@@ -135,27 +135,10 @@ def record_path(project: Project, out: Path) -> Path:
     return cache_root(project.root) / f"build-{name}.json"
 
 
-def file_ids(folder: Path) -> dict[str, list[int]]:
-    """Every file under `folder`: relative path -> [inode, size, modification time]."""
-    ids = {}
-    for dirpath, _, names in os.walk(folder):
-        for name in names:
-            st = os.stat(os.path.join(dirpath, name))
-            ids[os.path.relpath(os.path.join(dirpath, name), folder).replace(os.sep, "/")] = [
-                st.st_ino, st.st_size, st.st_mtime_ns]
-    return ids
-
-
 def write_record(record: Path, stamp: str, out: Path, artifacts: list[Artifact]) -> None:
     data = {"version": VERSION, "stamp": stamp, "files": file_ids(out),
             "artifacts": [dataclasses.asdict(a) for a in artifacts]}
-    try:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        tmp = record.with_name(record.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, sort_keys=True))
-        os.replace(tmp, record)
-    except OSError:
-        pass  # no record: the next build simply does the full check of every output
+    write_atomic(record, json.dumps(data, sort_keys=True))  # none: the next build renders again
 
 
 def up_to_date(record: Path, stamp: str, out: Path) -> list[Artifact] | None:

@@ -19,11 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from builder.cache import write_atomic
 from builder.diagnostics import Diagnostic
 from builder.model.project import Project
 from builder.model.where import Where
@@ -113,11 +112,4 @@ def _load(cache: Path) -> dict[str, object]:
 
 
 def _save(cache: Path, entries: dict[str, dict[str, object]]) -> None:
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".content-checks-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"version": VERSION, "files": entries}, f, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # a read-only cache folder simply means no cache
+    write_atomic(cache, json.dumps({"version": VERSION, "files": entries}, ensure_ascii=False, separators=(",", ":")))

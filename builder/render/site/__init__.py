@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from builder.cache import cache_root
+from builder.cache import cache_root, file_ids, write_atomic
 from builder.diagnostics import diag
 from builder.model.project import Project
 from builder.model.where import Where
@@ -53,9 +53,8 @@ def render_site(project: Project, out_root: Path, opts: BuildOptions, artifacts:
     With `reuse` (the previous build's output folder) and `record` (a file outside the
     project, see builder.cache), MkDocs runs only when the generated MkDocs project differs
     from the one recorded for `reuse`; otherwise the recorded pages are hard-linked into
-    `out_root`. When MkDocs does run, every output file whose bytes equal the recorded file
-    of `reuse` is replaced by a hard link to it, so unchanged pages keep their inode and
-    modification time across the swap. The record pins every file by inode, size and
+    `out_root` (when MkDocs does run, `course build` itself keeps the files of unchanged
+    pages: builder.build.keep_unchanged). The record pins every file by inode, size and
     modification time, so only files this machine's build wrote are ever reused, never
     files that came from elsewhere (a committed `site/`, say). Raises RenderError for a
     broken link, a missing font package or any MkDocs warning.
@@ -66,8 +65,6 @@ def render_site(project: Project, out_root: Path, opts: BuildOptions, artifacts:
         key = source_key(folder)
         if reuse is None or record is None or not _reuse(reuse, out_root, key, record):
             run_mkdocs(folder, out_root, strict=True, pages=page_cache(project, folder))
-            if reuse is not None and record is not None:
-                _link_unchanged(reuse, out_root, record)
         if record is not None:
             _write_record(record, key, out_root)
     folders = directory_urls(load_base_config(project), opts)
@@ -99,21 +96,9 @@ def page_cache(project: Project, folder: BuildFolder, name: str = "") -> PageCac
     return PageCache.for_folder(cache / "site-pages" / (name or folder.root.name), folder, cache / "site-templates")
 
 
-def _file_ids(root: Path) -> dict[str, list[int]]:
-    ids = {}
-    for p in root.rglob("*"):
-        if p.is_file():
-            st = p.stat()
-            ids[p.relative_to(root).as_posix()] = [st.st_ino, st.st_size, st.st_mtime_ns]
-    return ids
-
-
 def _write_record(record: Path, key: str, out_root: Path) -> None:
     """Remember which files MkDocs wrote for `key` (renames keep inodes: valid after the swap)."""
-    record.parent.mkdir(parents=True, exist_ok=True)
-    tmp = record.with_name(record.name + f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"key": key, "files": _file_ids(out_root)}, sort_keys=True))
-    os.replace(tmp, record)
+    write_atomic(record, json.dumps({"key": key, "files": file_ids(out_root)}, sort_keys=True))
 
 
 def _reuse(previous: Path, out_root: Path, key: str, record: Path) -> bool:
@@ -125,7 +110,7 @@ def _reuse(previous: Path, out_root: Path, key: str, record: Path) -> bool:
     files: dict[str, list[int]] = data.get("files", {}) if data.get("key") == key else {}
     if not files:
         return False
-    current = _file_ids(previous)
+    current = file_ids(previous)
     if any(current.get(rel) != ids for rel, ids in files.items()):
         return False  # something changed or replaced the files since we wrote them
     for rel in files:
@@ -133,36 +118,6 @@ def _reuse(previous: Path, out_root: Path, key: str, record: Path) -> bool:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(previous / rel, target)
     return True
-
-
-def _link_unchanged(previous: Path, out_root: Path, record: Path) -> int:
-    """Replace each file of `out_root` whose bytes equal the recorded file of `previous` by a
-    hard link to that file; return how many were linked. Files changed or replaced since the
-    record was written are left alone."""
-    try:
-        files: dict[str, list[int]] = json.loads(record.read_text()).get("files", {})
-    except (OSError, ValueError, AttributeError):
-        return 0
-    linked = 0
-    for path in sorted(out_root.rglob("*")):
-        rel = path.relative_to(out_root).as_posix()
-        ids = files.get(rel)
-        if ids is None or not path.is_file() or path.is_symlink():
-            continue
-        old = previous / rel
-        try:
-            st = old.stat()
-            if [st.st_ino, st.st_size, st.st_mtime_ns] != ids or path.stat().st_size != st.st_size:
-                continue
-            if path.read_bytes() != old.read_bytes():
-                continue
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.link")
-            os.link(old, tmp)
-            os.replace(tmp, path)
-        except OSError:
-            continue  # another file system, or the file went away: keep the fresh copy
-        linked += 1
-    return linked
 
 
 def _html_path(md_path: str, directory_urls: bool) -> str:
