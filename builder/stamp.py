@@ -27,15 +27,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import html
 import json
 import os
-import posixpath
-import re
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import unquote
 
 from builder.cache import cache_root, file_ids, write_atomic
 from builder.model.project import Project
@@ -109,19 +105,16 @@ def _node_modules(project: Project) -> Path | None:
 
 def _linked_files(project: Project, root: Path) -> set[Path]:
     """Local files the project's texts link to or show, wherever they are in the project."""
-    from builder.checks.texts import markdown_links, mask_code, project_texts, url_scheme
+    from builder.checks.texts import local_target, markdown_links, mask_code, project_texts
 
     out = set()
     for text in project_texts(project):
         if text.kind == "url":
             continue
         for link in markdown_links(text.text, mask_code(text.text)):
-            url = link.url.strip()
-            if not url or url.startswith(("#", "//")) or url_scheme(url):
-                continue
-            rel = unquote(re.split(r"[?#]", html.unescape(url), maxsplit=1)[0])
-            path = (root / posixpath.normpath(posixpath.join(text.base, rel))).resolve()
-            if path.is_relative_to(root) and path.is_file():
+            target = local_target(text.base, link.url)
+            path = (root / target).resolve() if target is not None else None
+            if path is not None and path.is_relative_to(root) and path.is_file():
                 out.add(path)
     return out
 

@@ -10,12 +10,14 @@ Used by `builder.checks.html` and `builder.checks.paths`.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any, Iterator, Literal
+from urllib.parse import unquote
 
 from builder.model import schema
 from builder.model.project import Project
@@ -132,6 +134,17 @@ def markdown_links(text: str, masked: str) -> Iterator[Link]:
         ref = defs.get(_label(m.group("label") or m.group("alt")))
         if ref is not None:
             yield Link(m.start(), ref.url, True)
+
+
+def local_target(base: str, url: str) -> str | None:
+    """The project-relative path a relative link or image points at (it may climb out with
+    `../`), or None for an anchor, a web or mail address and other URLs with a host or scheme.
+    `base` is the folder the link is written in."""
+    url = url.strip()
+    if not url or url.startswith(("#", "//")) or url_scheme(url):
+        return None
+    rel = unquote(re.split(r"[?#]", html.unescape(url), maxsplit=1)[0])
+    return posixpath.normpath(posixpath.join(base, rel))
 
 
 def url_scheme(url: str) -> str:

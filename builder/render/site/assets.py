@@ -8,13 +8,10 @@ MkDocs to report as a missing target.
 
 from __future__ import annotations
 
-import html
 import posixpath
-import re
 from pathlib import Path
-from urllib.parse import unquote
 
-from builder.checks.html import markdown_links, mask_code, url_scheme
+from builder.checks.texts import local_target, markdown_links, mask_code
 from builder.model.project import Document, Project
 
 PUBLISHED_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".pdf",
@@ -29,12 +26,8 @@ def linked_files(project: Project, docs: list[Document]) -> dict[str, Path]:
     for doc in docs:
         base = posixpath.dirname(doc.path)
         for link in markdown_links(doc.body, mask_code(doc.body)):
-            url = link.url.strip()
-            if not url or url.startswith(("#", "//")) or url_scheme(url):
-                continue
-            rel = unquote(re.split(r"[?#]", html.unescape(url), maxsplit=1)[0])
-            target = posixpath.normpath(posixpath.join(base, rel))
-            if Path(target).suffix.lower() not in PUBLISHED_SUFFIXES or target.startswith(("../", "/")):
+            target = local_target(base, link.url)
+            if target is None or Path(target).suffix.lower() not in PUBLISHED_SUFFIXES or target.startswith(("../", "/")):
                 continue
             path = (root / target).resolve()
             if path.is_relative_to(root) and path.is_file():
