@@ -1,11 +1,17 @@
 # Two commands on a fresh Debian machine: `make build` and `make test`.
 # Everything they need is installed here: apt packages (only when missing, as root),
 # Python packages into .venv from PyPI, front-end files into node_modules from npm.
+# Python packages come from requirements/lock.txt (exact versions with hashes), never from
+# pyproject's ranges: those say what the builder is compatible with; `make lock` refreshes
+# the lock on purpose, and .github/workflows/latest.yml tests the newest releases every week.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 COURSE := $(BIN)/course
+LOCK := requirements/lock.txt
+# The resolver `make lock` runs, pinned so that two refreshes of the same day agree.
+UV_VERSION := 0.13.9
 # Libraries, checked with dpkg; tools, checked by command (node may come from NodeSource,
 # whose nodejs package carries npm: asking apt for Debian's npm then would conflict).
 BUILD_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -13,7 +19,7 @@ BUILD_TOOLS := node:nodejs npm:npm
 TEST_TOOLS := chromium:chromium pdfinfo:poppler-utils xmllint:libxml2-utils
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: build test check serve bench build-deps test-deps clean
+.PHONY: build test check serve bench lock build-deps test-deps clean
 
 build: build-deps $(VENV)/.stamp node_modules/.stamp
 	$(COURSE) build
@@ -30,11 +36,26 @@ serve: $(VENV)/.stamp node_modules/.stamp
 bench: $(VENV)/.stamp node_modules/.stamp
 	$(BIN)/python bench/run.py
 
-$(VENV)/.stamp: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+# Two steps: the locked packages (a new lock makes a new venv, so nothing left over from the
+# old one stays), then the builder itself, editable, without dependencies and without fetching
+# a build backend (setuptools is in the lock).
+$(VENV)/.lock-stamp: $(LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	touch $@
+
+$(VENV)/.stamp: $(VENV)/.lock-stamp pyproject.toml
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# Refresh the lock on purpose: the newest releases within pyproject's ranges, for Python 3.11
+# on any platform, with the hash of every file. Read the diff, run `make test`, then commit.
+lock:
+	$(PYTHON) -m venv .cache/lock-venv
+	.cache/lock-venv/bin/python -m pip install --quiet uv==$(UV_VERSION)
+	.cache/lock-venv/bin/uv pip compile pyproject.toml requirements/build.in --extra test \
+	  --generate-hashes --universal --python-version 3.11 --no-config --upgrade \
+	  --custom-compile-command "make lock" -o $(LOCK)
 
 node_modules/.stamp: package.json package-lock.json | build-deps
 	npm ci --no-audit --no-fund --loglevel=error
