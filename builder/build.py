@@ -1,4 +1,4 @@
-"""`course build`: check, then render the site, quiz exports and PDFs into `site/` atomically.
+"""The build behind `course build`: render the site, quiz exports and PDFs into `site/` atomically.
 
 Everything is written into a staging folder next to the output; only when every renderer
 succeeded is it swapped into place. An error, Ctrl-C or a killed process leaves the previous
@@ -8,23 +8,18 @@ makes a second concurrent build refuse with a clear message.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import shutil
 import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from builder.cache import cache_root
-from builder.checks import check_project
-from builder.diagnostics import format_text
 from builder.model.project import Project
-from builder.render import Artifact, BuildOptions, RenderError, build_date
+from builder.render import Artifact, BuildOptions
 from builder.stamp import build_stamp, record_path, up_to_date, write_record
 
 STAGING_PREFIX = ".staging-"
@@ -216,51 +211,3 @@ def build(project: Project, out: Path, opts: BuildOptions) -> BuildResult:
             raise
         write_record(record, stamp, out, written)
     return BuildResult(written, changed=changed)
-
-
-def options_from_args(project: Project, args: argparse.Namespace) -> BuildOptions:
-    region = (args.region or project.course.default_region).lower()
-    return BuildOptions(
-        region=region,
-        audience=args.audience,
-        offline=args.offline,
-        paper=BuildOptions.paper_for(region),
-        jobs=args.jobs,
-        pdf=not args.no_pdf,
-        build_date=build_date(),
-        revision=source_revision(project.root),
-        extra={"site_url": args.site_url} if getattr(args, "site_url", None) else {},
-    )
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    started = time.monotonic()
-    result = check_project(args.root)
-    failed = result.errors or (args.strict and result.warnings)
-    if result.diagnostics:
-        sys.stdout.write(format_text(result.diagnostics, result.files))
-    if failed or result.project is None:
-        print("course: build stopped: fix the errors above; site/ was left as it was", file=sys.stderr)
-        return 1
-    project = result.project
-    opts = options_from_args(project, args)
-    if opts.region not in project.resources.regions:
-        print(f"course: error: no region '{opts.region}' in curriculum/resources.yaml "
-              f"(regions: {', '.join(sorted(project.resources.regions))})", file=sys.stderr)
-        return 2
-    out = args.out if args.out.is_absolute() else args.root / args.out
-    try:
-        result = build(project, out, opts)
-    except BuildBusy as e:
-        print(f"course: error: {e}", file=sys.stderr)
-        return 1
-    except RenderError as e:
-        sys.stdout.write(format_text(e.diagnostics, result.files))
-        print("course: build failed; site/ was left as it was", file=sys.stderr)
-        return 1
-    pdfs = sum(a.kind == "pdf" for a in result.artifacts)
-    quizzes = sum(a.kind == "quiz" for a in result.artifacts)
-    state = "built" if result.changed else "up to date, nothing written:"
-    print(f"{state} {out.name}/ ({opts.audience}, region {opts.region}): site, {pdfs} PDFs, "
-          f"{quizzes} quiz exports in {time.monotonic() - started:.1f} s")
-    return 0

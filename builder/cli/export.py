@@ -13,18 +13,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-from builder.checks import check_project
-from builder.diagnostics import format_text
-from builder.render.quiz import FORMATS, export_format, form_collection, loss_table
-from builder.render.quiz.common import Collection, bank_collection
-from builder.model.forms import find_form, form_diagnostics
+from builder.cli.common import UsageError, checked, print_text, project_path, say, shown, warn
 
+HELP = "export quiz banks for an LMS"
 DEFAULT_OUT = Path("exports")
 
 
-def _error(message: str) -> int:
-    print(f"course: error: {message}", file=sys.stderr)
-    return 2
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("what", choices=["quizzes"])
+    p.add_argument("--format", dest="export_format", required=True,
+                   help="moodle | gift | aiken | qti12 | qti21 | cc11 | json | csv")
+    p.add_argument("--module", help="one module (id, number or folder); default all")
+    p.add_argument("--form", help="a form from quizzes/forms.yaml instead of the banks")
+    p.add_argument("--out", type=Path, help="output file or folder")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -49,43 +50,42 @@ def _targets(out: Path, names: list[str]) -> dict[str, Path]:
     return {n: out / n for n in names}
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Export one quiz format; returns the exit code (0 ok, 1 bad course, 2 bad usage)."""
+    from builder.model.forms import find_form, form_diagnostics
+    from builder.render.quiz import FORMATS, export_format, form_collection, loss_table
+    from builder.render.quiz.common import Collection, bank_collection
+
     fmt = (args.export_format or "").lower()
     if fmt not in FORMATS:
-        return _error(f"unknown format '{args.export_format}' (choose from: {', '.join(FORMATS)})")
+        raise UsageError(f"unknown format '{args.export_format}' (choose from: {', '.join(FORMATS)})")
     if args.module and args.form:
-        return _error("use --module or --form, not both")
-    result = check_project(args.root)
+        raise UsageError("use --module or --form, not both")
+    result = checked(args.root, "export", report="errors", left="; nothing was written")
     project = result.project
-    if result.errors or project is None:
-        sys.stdout.write(format_text(result.errors, result.files))
-        print("course: export stopped: fix the errors above; nothing was written", file=sys.stderr)
-        return 1
+    assert project is not None
     coll: Collection
     if args.form:
         form = find_form(project, args.form)
         if form is None:
             known = ", ".join(f.id for f in project.forms.forms) if project.forms else "none"
-            return _error(f"no form '{args.form}' in quizzes/forms.yaml (forms: {known})")
+            raise UsageError(f"no form '{args.form}' in quizzes/forms.yaml (forms: {known})")
         warnings = [d for d in form_diagnostics(project) if f"form '{form.id}'" in d.message]
         if warnings:
-            sys.stdout.write(format_text(warnings, result.files))
+            print_text(warnings, result.files)
         coll = form_collection(project, form)
     else:
         if args.module and project.module(args.module) is None:
-            return _error(f"no module '{args.module}' (modules: {', '.join(m.id for m in project.modules)})")
+            raise UsageError(f"no module '{args.module}' (modules: {', '.join(m.id for m in project.modules)})")
         coll = bank_collection(project, args.module)
     if not coll.sections:
-        print("course: nothing to export: no questions", file=sys.stderr)
+        warn("course: nothing to export: no questions")
         return 1
     exported = export_format(coll, fmt)
-    out = args.out if args.out is not None else DEFAULT_OUT
-    out = out if out.is_absolute() else args.root / out
+    out = project_path(args.root, args.out if args.out is not None else DEFAULT_OUT)
     for name, path in _targets(out, sorted(exported.files)).items():
         _write_atomic(path, exported.files[name])
-        shown = path.relative_to(args.root) if path.is_relative_to(args.root) else path
-        print(f"wrote {shown.as_posix() if isinstance(shown, Path) else shown}")
-    print()
-    print(loss_table(FORMATS[fmt].label, exported.losses), end="")
+        say(f"wrote {shown(path, args.root)}")
+    say("")
+    sys.stdout.write(loss_table(FORMATS[fmt].label, exported.losses))
     return 0

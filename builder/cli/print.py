@@ -16,42 +16,47 @@ PDFs go to `print/` in the project unless `--out` names a folder (or, for one PD
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from builder.checks import check_project
-from builder.diagnostics import format_text
-from builder.render import BuildOptions, RenderError, build_date
-from builder.model.project import Project
-from builder.render.print.documents import DocSpec, SelectError, all_specs, select
+from builder.cli.common import UsageError, checked, print_text, region_help, resolve_region, say, warn
 
+if TYPE_CHECKING:
+    from builder.model.project import Project
+    from builder.render.print.documents import DocSpec
+
+HELP = "build one printable PDF"
 DEFAULT_OUT = Path("print")
 
 
-def cmd_print(args: argparse.Namespace) -> int:
+def add_arguments(p: argparse.ArgumentParser, root: Path | None = None) -> None:
+    p.add_argument("what", nargs="?", default="workbook",
+                   help="workbook | handout:M | facilitator | quiz:M | form:ID | card | certificate | list")
+    p.add_argument("--paper", choices=["a4", "letter"], default=None,
+                   help="paper size (default: the usual paper of the region: letter for us, ca)")
+    p.add_argument("--region", help=region_help(root))
+    p.add_argument("--out", type=Path, help="output file or folder")
+
+
+def run(args: argparse.Namespace) -> int:
     """Check the course, then render the PDF(s) that `args.what` names."""
-    result = check_project(args.root)
-    if result.errors or result.project is None:
-        sys.stdout.write(format_text(result.diagnostics, result.files))
-        print("course: print stopped: fix the errors above", file=sys.stderr)
-        return 1
+    from builder.render.print.documents import SelectError, select
+
+    result = checked(args.root, "print", report="all")
     project = result.project
-    region = (args.region or project.course.default_region).lower()
-    if region not in project.resources.regions:
-        print(f"course: error: no region '{region}' in curriculum/resources.yaml "
-              f"(regions: {', '.join(sorted(project.resources.regions))})", file=sys.stderr)
-        return 2
+    assert project is not None
+    region = resolve_region(project, args.region)
     what = (args.what or "workbook").strip()
     if what == "list":
         return _list(project, region)
     try:
         specs = select(project, what, region)
     except SelectError as e:
-        print(f"course: error: {e}", file=sys.stderr)
-        return 2
+        raise UsageError(str(e)) from None
 
     from builder.build import source_revision
+    from builder.render import BuildOptions, RenderError, build_date
     from builder.render.print import render_specs
 
     paper = args.paper or BuildOptions.paper_for(region)
@@ -64,8 +69,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     names = None
     if out.suffix.lower() == ".pdf":
         if len(specs) != 1:
-            print(f"course: error: '{what}' makes {len(specs)} PDFs; --out must be a folder", file=sys.stderr)
-            return 2
+            raise UsageError(f"'{what}' makes {len(specs)} PDFs; --out must be a folder")
         names = {specs[0].name: out}
         folder = out.parent
     else:
@@ -74,17 +78,17 @@ def cmd_print(args: argparse.Namespace) -> int:
     try:
         report = render_specs(project, specs, folder, opts, names)
     except RenderError as e:
-        sys.stdout.write(format_text(e.diagnostics, result.files))
-        print("course: print failed", file=sys.stderr)
+        print_text(e.diagnostics, result.files)
+        warn("course: print failed")
         return 1
     for spec in specs:
         path = (names or {}).get(spec.name, folder / spec.name)
         info = report.documents.get(spec.name, {})
         shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
-        pages = info.get('pages', 0)
-        print(f"wrote {shown} ({pages} page{'s' if pages != 1 else ''}, {paper_name(paper)})")
-    print(f"printed {len(specs)} PDF{'s' if len(specs) != 1 else ''} for {project.resources.regions[region].name} "
-          f"in {time.monotonic() - started:.1f} s")
+        pages = info.get("pages", 0)
+        say(f"wrote {shown} ({pages} page{'s' if pages != 1 else ''}, {paper_name(paper)})")
+    say(f"printed {len(specs)} PDF{'s' if len(specs) != 1 else ''} for {project.resources.regions[region].name} "
+        f"in {time.monotonic() - started:.1f} s")
     return 0
 
 
@@ -93,11 +97,13 @@ def paper_name(paper: str) -> str:
 
 
 def _list(project: Project, region: str) -> int:
+    from builder.render.print.documents import all_specs
+
     specs = all_specs(project, region)
     width = max(len(s.name) for s in specs)
     for s in specs:
         who = "facilitators" if s.audience == "facilitator" else "everyone"
-        print(f"{_what(s):<24} {s.name:<{width}}  {who:<12} {s.title}")
+        say(f"{_what(s):<24} {s.name:<{width}}  {who:<12} {s.title}")
     return 0
 
 

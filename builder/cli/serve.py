@@ -17,12 +17,15 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TextIO
 
+from builder.cli.common import print_text, region_help, resolve_region, warn
 from builder.diagnostics import Diagnostic, format_text
 from builder.model.load import load_project
+from builder.model.project import Project
 from builder.render import Artifact, BuildOptions, RenderError, build_date
-from builder.render.site import page_cache, prepare_site, run_mkdocs
 
+HELP = "preview the site with live reload"
 WATCHED = ("curriculum", "modules", "quizzes")
 
 
@@ -34,13 +37,13 @@ class Preview:
     """
 
     def __init__(self, root: Path, *, region: str | None, audience: str, host: str = "127.0.0.1",
-                 port: int = 8000, out=sys.stdout) -> None:
+                 port: int = 8000, out: TextIO | None = None) -> None:
         from mkdocs.livereload import LiveReloadServer
 
         self.root = root
         self.region = region
         self.audience = audience
-        self.out = out
+        self.out = out or sys.stdout
         self.site_dir = Path(tempfile.mkdtemp(prefix="course-serve-"))
         self.ready = threading.Event()
         self.builds = 0  # finished builds, for tests and the log line
@@ -68,8 +71,10 @@ class Preview:
         # A file that does not load would drop its pages: keep showing the last good site
         # until it is fixed. Only the first build shows whatever loads.
         if project is None or (errors and self.builds):
-            print("course serve: kept the last good site; fix the errors above", file=self.out, flush=True)
+            self._say("course serve: kept the last good site; fix the errors above")
             return False
+        from builder.render.site import page_cache, prepare_site, run_mkdocs
+
         region = (self.region or project.course.default_region).lower()
         opts = BuildOptions(region=region, audience=self.audience, pdf=False,  # type: ignore[arg-type]
                             build_date=build_date(), extra={"site_url": self.url})
@@ -84,7 +89,7 @@ class Preview:
         if warnings:
             self._report(warnings, len(project.sources))
         self.builds += 1
-        print(f"course serve: site rebuilt in {time.monotonic() - started:.1f} s", file=self.out, flush=True)
+        self._say(f"course serve: site rebuilt in {time.monotonic() - started:.1f} s")
         return True
 
     def serve(self) -> None:
@@ -97,7 +102,7 @@ class Preview:
         self.server.observer.start()
         self.server.serve_thread.start()
         self.ready.set()
-        print(f"course serve: {self.url} (Ctrl-C to stop)", file=self.out, flush=True)
+        self._say(f"course serve: {self.url} (Ctrl-C to stop)")
         self.server._build_loop()
 
     def shutdown(self) -> None:
@@ -112,8 +117,12 @@ class Preview:
         self.out.write(format_text(diags, files))
         self.out.flush()
 
+    def _say(self, line: str) -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
 
-def _planned(project, opts: BuildOptions) -> list[Artifact]:
+
+def _planned(project: Project, opts: BuildOptions) -> list[Artifact]:
     """What `course build` would write next to the site, so Downloads looks the same."""
     try:
         from builder.build import plan_all
@@ -123,28 +132,30 @@ def _planned(project, opts: BuildOptions) -> list[Artifact]:
         return []
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def add_arguments(p: argparse.ArgumentParser, root: Path | None = None) -> None:
+    p.add_argument("--region", help=region_help(root))
+    p.add_argument("--audience", choices=["participant", "facilitator"], default="participant")
+    p.add_argument("--addr", default="127.0.0.1:8000")
+
+
+def run(args: argparse.Namespace) -> int:
     host, _, port = str(args.addr).rpartition(":")
     if not host or not port.isdigit():
-        print(f"course: error: --addr must be HOST:PORT, got '{args.addr}'", file=sys.stderr)
+        warn(f"course: error: --addr must be HOST:PORT, got '{args.addr}'")
         return 2
     project, diags = load_project(args.root)
     if project is None:
-        sys.stdout.write(format_text([d for d in diags if d.severity == "error"], 0))
+        print_text([d for d in diags if d.severity == "error"], 0)
         return 1
-    region = (args.region or project.course.default_region).lower()
-    if region not in project.resources.regions:
-        print(f"course: error: no region '{region}' in curriculum/resources.yaml "
-              f"(regions: {', '.join(sorted(project.resources.regions))})", file=sys.stderr)
-        return 2
+    region = resolve_region(project, args.region)
     preview = Preview(args.root, region=region, audience=args.audience, host=host, port=int(port))
     try:
         preview.serve()
     except OSError as e:
-        print(f"course: error: cannot serve on {args.addr}: {e.strerror or e}", file=sys.stderr)
+        warn(f"course: error: cannot serve on {args.addr}: {e.strerror or e}")
         return 1
     except KeyboardInterrupt:
-        print("course serve: stopped", file=sys.stderr)
+        warn("course serve: stopped")
     finally:
         preview.shutdown()
     return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from builder.render.site.serve import Preview
+from builder.cli.serve import Preview
 from tests.helpers import course_copy
 from tests.site.conftest import Site
 
