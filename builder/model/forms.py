@@ -13,6 +13,7 @@ Public API (the print renderer uses it to lay out quiz papers):
 
     build_form(project, form, variant) -> list[FormItem]
     draw_form(project, form) -> Draw
+    form_question_ids(project) -> frozenset[str]
     find_form(project, form_id) -> Form | None
 
 `FormItem.order` is the display order of a question's parts, as indices into what the
@@ -193,6 +194,15 @@ def build_form(project: Project, form: schema.Form | str, variant: str) -> list[
             seen_parts[q.id].append(order)
             result.append(FormItem(number, module, q, order))
     return result
+
+
+def form_question_ids(project: Project) -> frozenset[str]:
+    """Ids of every question some form draws. Participants never get their answers: they
+    are kept out of the site's self-checks and the workbook's (a participant who has read
+    the post-test's answers before taking it tells us nothing)."""
+    if project.forms is None:
+        return frozenset()
+    return frozenset(q.id for f in project.forms.forms for _, q in draw_form(project, f).questions)
 
 
 def form_diagnostics(project: Project) -> list[Diagnostic]:

@@ -84,7 +84,7 @@ def run_course(files: dict[str, bytes]) -> CheckResult:
             if result.project is not None and not result.errors and export_all is not None:
                 out = Path(tmp) / "out"
                 try:
-                    artifacts = export_all(result.project, out, BuildOptions(region="us"))
+                    artifacts = export_all(result.project, out, BuildOptions(region="us", audience="facilitator"))
                 except RenderError as e:  # a clean refusal is a valid outcome
                     assert e.diagnostics, "RenderError without diagnostics"
                     _judge_diagnostics(e.diagnostics)

@@ -24,6 +24,7 @@ import pytest
 from builder.model.load import load_project
 from builder.model.project import Project
 from builder.render import Artifact, BuildOptions
+from builder.render.quiz import ships_exports
 from builder.render.site import render_site
 from tests.helpers import REPO, course_copy
 
@@ -99,6 +100,20 @@ duration: 5
 FACILITATOR-PAGE-MARKER: arrive early and set out the chairs.
 """
 
+FORMS = """format: 1
+forms:
+  - id: pre-post
+    title: Pre/post test
+    modules: [M2]
+    draw:
+      objectives: all
+      per_objective: 1
+      types: [true_false]
+    seed: 7
+    variants: [A, B]
+"""
+FORM_QUESTION = "M2.Q02"  # the one question the form draws: never self-checked by participants
+
 ARTIFACTS = [
     Artifact("downloads/workbook-us.pdf", "Participant workbook", "Every lesson with space to write.", "pdf"),
     Artifact("downloads/handout-01-first-steps.pdf", "Module 1 handout", "Key points and a worksheet.", "pdf"),
@@ -132,6 +147,9 @@ def site_course(tmp: Path) -> Path:
         "  - file: pages/running-a-session.md\n    audience: facilitator\n"))
     module = root / "modules" / "02-second-steps" / "module.yaml"
     module.write_text(module.read_text().replace("  - 01-responding.md\n", "  - 01-responding.md\n  - 02-getting-help.md\n"))
+    # The pre/post form draws one question (M2.Q02), so every question type of M1 stays on the
+    # participants' self-check, and one question shows what a form's question does there.
+    (root / "quizzes" / "forms.yaml").write_text(FORMS)
     return root
 
 
@@ -178,9 +196,11 @@ def build_site(tmp: Path, root: Path, site_url: str = "", **options: object) -> 
     extra = {"site_url": site_url} if site_url else {}
     opts = BuildOptions(region="us", build_date=BUILD_DATE, revision=REVISION, extra=extra, **options)  # type: ignore[arg-type]
     out = tmp / f"site-{opts.audience}{'-offline' if opts.offline else ''}"
-    render_site(project, out, opts, ARTIFACTS)
-    publish_artifacts(out, ARTIFACTS)
-    return Site(out, project, opts, ARTIFACTS)
+    # As a build plans them: quiz exports (they hold the answers) only for facilitators.
+    artifacts = [a for a in ARTIFACTS if a.kind != "quiz" or ships_exports(opts)]
+    render_site(project, out, opts, artifacts)
+    publish_artifacts(out, artifacts)
+    return Site(out, project, opts, artifacts)
 
 
 @pytest.fixture(scope="session")

@@ -369,3 +369,31 @@ def test_course_build_command(tmp_path: Path) -> None:
     downloads = doc(Site(root / "site", load(root), BuildOptions(region="uk"), []), "downloads")
     for href in downloads.xpath("//article//a/@href"):
         assert (root / "site/downloads" / href).is_file(), href
+
+
+def test_questions_a_form_draws_are_never_self_checked_by_participants(participant_site: Site,
+                                                                        facilitator_site: Site) -> None:
+    """The site self-check shows answers after checking, so a question an assessment form
+    draws (its answers are the post-test's answers) is on the facilitator's quiz page only."""
+    from tests.site.conftest import FORM_QUESTION
+
+    form_qid = FORM_QUESTION.lower().replace(".", "-")
+    q = next(q for _, q in participant_site.project.all_questions() if q.id == FORM_QUESTION)
+    secret = squash(q.feedback_false or q.feedback.general or "")
+    assert secret
+    for name, text in all_text_files(participant_site).items():
+        assert form_qid not in text and secret not in text, name
+    page = doc(facilitator_site, "modules/02-second-steps/quiz")
+    data = json.loads(page.xpath("string(//div[@class='course-quiz']/@data-answers)"))
+    assert form_qid in data["questions"] and page.xpath(f"//section[@data-qid='{form_qid}']")
+    # The other question of that module is still there for participants.
+    assert doc(participant_site, "modules/02-second-steps/quiz").xpath("//section[@data-qid='m2-q01']")
+
+
+def test_downloads_say_where_organisers_get_the_lms_files(participant_site: Site, facilitator_site: Site) -> None:
+    text = text_of(participant_site, "downloads")
+    assert "Quiz files for learning platforms" in text and "course build --audience facilitator" in text
+    assert not doc(participant_site, "downloads").xpath("//a[contains(@href, 'quizzes/')]")
+    fac = doc(facilitator_site, "downloads")
+    assert fac.xpath("//a[contains(@href, 'quizzes/moodle.xml')]")
+    assert "do not share them with participants" in text_of(facilitator_site, "downloads")

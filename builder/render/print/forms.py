@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from builder.model.forms import build_form
+from builder.model.forms import form_question_ids as model_form_question_ids
 from builder.model.project import Project
 from builder.model.schema import Question, Scenario
 
@@ -33,13 +34,7 @@ def draw(project: Project, form_id: str, variant: str) -> DrawnForm:
 
 def form_question_ids(project: Project) -> set[str]:
     """Ids of every question that some form variant uses (kept out of workbook self-checks)."""
-    if not project.forms:
-        return set()
-    ids: set[str] = set()
-    for form in project.forms.forms:
-        for v in form.variants:
-            ids.update(q.id for q in draw(project, form.id, v).questions)
-    return ids
+    return set(model_form_question_ids(project))
 
 
 def all_scenarios(project: Project) -> dict[str, Scenario]:

@@ -10,6 +10,12 @@ Everything lands in `out_root/downloads/quizzes/`: for the course's banks and fo
 form in `quizzes/forms.yaml`, one file per format (Aiken: one per module or variant), plus
 `what-each-format-loses.txt`, the loss table instructors should read before importing.
 Output bytes depend only on the source files (and SOURCE_DATE_EPOCH for zip dates).
+
+Who gets them: every format carries the answers (Aiken `ANSWER:` lines, Moodle's
+`fraction="100"`, the CSV's `correct` column, grader information), so LMS files are
+organisers' and facilitators' material. Only a facilitator build (`opts.audience ==
+"facilitator"`) plans and writes them; a participant build writes none (`EXPORT_AUDIENCES`).
+`course export quizzes` is the organisers' own command and exports whatever it is asked.
 """
 
 from __future__ import annotations
@@ -27,6 +33,15 @@ from builder.model.forms import build_form
 
 OUT_DIR = "downloads/quizzes"
 LOSS_FILE = "what-each-format-loses.txt"
+
+# The build audiences that receive LMS files. Participants never do: every format holds the
+# answer key of every bank and form.
+EXPORT_AUDIENCES = frozenset({"facilitator"})
+
+
+def ships_exports(opts: BuildOptions) -> bool:
+    """Whether a build for `opts` writes quiz exports (only a facilitator build does)."""
+    return opts.audience in EXPORT_AUDIENCES
 
 
 @dataclass(frozen=True)
@@ -104,7 +119,9 @@ def collections(project: Project) -> list[Collection]:
 
 
 def plan_exports(project: Project, opts: BuildOptions) -> list[Artifact]:
-    """The files `export_all` will write, without rendering them."""
+    """The files `export_all` will write, without rendering them: none for participants."""
+    if not ships_exports(opts):
+        return []
     arts = []
     for coll in collections(project):
         for fmt in FORMATS.values():
@@ -129,7 +146,10 @@ def loss_table(label: str, losses: list[Loss]) -> str:
 
 
 def export_all(project: Project, out_root: Path, opts: BuildOptions) -> list[Artifact]:
-    """Write every format for the banks and every form under `out_root/downloads/quizzes/`."""
+    """Write every format for the banks and every form under `out_root/downloads/quizzes/`
+    (a facilitator build); a participant build writes nothing and returns []."""
+    if not ships_exports(opts):
+        return []
     planned = {a.path: a for a in plan_exports(project, opts)}
     folder = out_root / OUT_DIR
     written: list[Artifact] = []

@@ -6,8 +6,9 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
+from builder.model.forms import form_question_ids
 from builder.model.project import Module, Project
-from builder.model.schema import Region
+from builder.model.schema import Question, Region
 from builder.render import Artifact, BuildOptions
 from builder.render.site.text import Abbreviations, abbreviations, relative
 
@@ -38,9 +39,11 @@ class SiteContext:
     artifacts: list[Artifact]
     directory_urls: bool
     abbr: Abbreviations = field(init=False)
+    on_forms: frozenset[str] = field(init=False)  # question ids some assessment form draws
 
     def __post_init__(self) -> None:
         self.abbr = abbreviations(self.project.glossary)
+        self.on_forms = form_question_ids(self.project)
         if not self.opts.pdf:
             # No PDFs are written in this build (--no-pdf): link none.
             self.artifacts = [a for a in self.artifacts if a.kind != "pdf"]
@@ -48,6 +51,14 @@ class SiteContext:
     @property
     def facilitator(self) -> bool:
         return self.opts.audience == "facilitator"
+
+    def self_check(self, module: Module) -> list[Question]:
+        """The questions of a module's self-check page in this edition. A participant edition
+        leaves out every question an assessment form draws (as the workbook does): the
+        self-check shows its answers, and participants must never see a form's answers."""
+        if self.facilitator:
+            return list(module.questions)
+        return [q for q in module.questions if q.id not in self.on_forms]
 
     @property
     def region(self) -> Region:

@@ -72,7 +72,7 @@ def _render_overview(ctx: SiteContext, module: Module) -> str:
         out.append(f"| {kind} | [{md_text(activity.title)}]({link}) | {duration(activity.duration)} |")
     if data.key_points:
         out.append(f"| Summary | [Key points]({ctx.link(page, module_pages(module)['key_points'])}) | |")
-    if module.questions:
+    if ctx.self_check(module):
         out.append(f"| Self-check | [Self-check quiz]({ctx.link(page, module_pages(module)['quiz'])}) | |")
     out += [f"| | **Whole module** | **{duration(data.duration)}** |", ""]
     handout = handout_for(module, ctx.artifacts)

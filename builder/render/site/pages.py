@@ -33,6 +33,16 @@ LICENCES = {
                         "https://creativecommons.org/licenses/by-nc-sa/4.0/"),
 }
 
+# Where organisers find the LMS files (they hold every answer, so only the facilitator build
+# writes them: builder.render.quiz.EXPORT_AUDIENCES).
+LMS_PARTICIPANT_NOTE = (
+    "Quiz files for learning platforms (Moodle, Canvas, Blackboard, Brightspace and others) hold "
+    "the answers, so this participant edition does not include them. Organisers and facilitators "
+    "get them from the facilitator edition of the course (`course build --audience facilitator`), "
+    "on its Downloads page, together with the facilitator guide and the printable assessment forms.")
+LMS_FACILITATOR_NOTE = ("These files hold the answers to every question: load them into your learning "
+                        "platform, and do not share them with participants.")
+
 ARTIFACT_GROUPS = (("pdf", "Printable documents (PDF)"), ("quiz", "Quiz banks for learning platforms"),
                    ("page", "Pages"), ("other", "Other files"))
 
@@ -184,6 +194,10 @@ def render_downloads(ctx: SiteContext) -> SitePage:
         if group:
             out += [f"## {title}", "", '<ul class="course-downloads">',
                     *(_render_artifact(ctx, a) for a in group), "</ul>", ""]
+            if kind == "quiz":
+                out += [LMS_FACILITATOR_NOTE, ""]
+    if not ctx.facilitator:
+        out += ["## Quiz files for learning platforms", "", LMS_PARTICIPANT_NOTE, ""]
     return SitePage(DOWNLOADS, "Downloads", "\n".join(out), "curriculum/course.yaml")
 
 

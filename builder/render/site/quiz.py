@@ -36,7 +36,7 @@ def qid(question: Question) -> str:
 
 
 def render_quiz_page(ctx: SiteContext, module: Module) -> SitePage | None:
-    questions = module.questions
+    questions = ctx.self_check(module)  # participants: without the questions forms draw
     if not questions:
         return None
     graded = [q for q in questions if q.type != "reflection"]

@@ -69,7 +69,7 @@ def test_bad_course_prints_diagnostics_and_writes_nothing(tmp_path: Path) -> Non
 def test_build_writes_what_it_plans_byte_identically(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     project, _ = load_project(FIXTURES / "minimal")
-    opts = BuildOptions(region="us")
+    opts = BuildOptions(region="us", audience="facilitator")
     planned = plan_exports(project, opts)
     first = export_all(project, tmp_path / "a", opts)
     second = export_all(project, tmp_path / "b", opts)
@@ -89,6 +89,18 @@ def test_build_writes_what_it_plans_byte_identically(tmp_path: Path, monkeypatch
 def test_zip_dates_follow_source_date_epoch(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
     project, _ = load_project(FIXTURES / "minimal")
-    export_all(project, tmp_path, BuildOptions(region="us"))
+    export_all(project, tmp_path, BuildOptions(region="us", audience="facilitator"))
     with zipfile.ZipFile(tmp_path / OUT_DIR / "fixture-course.imscc") as zf:
         assert {i.date_time for i in zf.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_participant_builds_plan_and_write_no_lms_files(tmp_path: Path) -> None:
+    """Every format carries the answers: a participant build gets none, a facilitator build all."""
+    project, _ = load_project(FIXTURES / "minimal")
+    participant = BuildOptions(region="us")
+    assert plan_exports(project, participant) == []
+    assert export_all(project, tmp_path / "p", participant) == []
+    assert not (tmp_path / "p").exists()
+    facilitator = BuildOptions(region="us", audience="facilitator")
+    names = {a.path.rsplit("/", 1)[1] for a in export_all(project, tmp_path / "f", facilitator)}
+    assert {"fixture-course-moodle.xml", "fixture-course-form-pre-post-moodle.xml", LOSS_FILE} <= names
