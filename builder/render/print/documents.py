@@ -104,10 +104,19 @@ def all_specs(project: Project, region: str) -> list[DocSpec]:
     return specs
 
 
+# What a participant build may print: nothing with an answer key (the workbook's self-check
+# answers leave out every question a form draws; module question papers have no answers).
+# Answer keys, assessment forms and the facilitator guide are for facilitators only.
+PARTICIPANT_KINDS = frozenset({"workbook", "handout", "quiz", "card", "certificate"})
+
+
 def plan_specs(project: Project, opts: BuildOptions) -> list[DocSpec]:
-    """The documents a build for `opts.audience` offers."""
-    return [s for s in all_specs(project, opts.region)
-            if s.audience == "participant" or opts.audience == "facilitator"]
+    """The documents a build for `opts.audience` offers: a participant build only documents
+    of a participant kind that are meant for participants."""
+    specs = all_specs(project, opts.region)
+    if opts.audience == "facilitator":
+        return specs
+    return [s for s in specs if s.audience == "participant" and s.kind in PARTICIPANT_KINDS]
 
 
 def select(project: Project, what: str, region: str) -> list[DocSpec]:
