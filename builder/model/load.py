@@ -164,7 +164,12 @@ class _Loader:
             data = self._yaml(path / "module.yaml", schema.ModuleFile)
             quiz_path = self.root / "quizzes" / f"{folder}.yaml"
             if data is None:
-                if quiz_path.exists():  # still report the bank's own problems in this run
+                # Still report the lessons' and the bank's own problems in this run, so that an
+                # author sees every error at once, not one batch per fix.
+                for md in sorted(path.glob("*.md")):
+                    if LESSON_FILE_RE.match(md.name):
+                        self._document(md, Where(rel(self.root, md), 1, 1))
+                if quiz_path.exists():
                     self._yaml(quiz_path, schema.QuizBank)
                 continue
             module = Module(folder=folder, number=int(m.group(1)), slug=m.group(2), data=data,

@@ -8,7 +8,10 @@ tags, duplicate keys, too-deep nesting and alias bombs before they can expand.
 
 from __future__ import annotations
 
+import difflib
+import hashlib
 import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,8 +112,24 @@ def resolve_inside(
                           "keep every file of the course inside the repository")
     if not candidate.exists():
         return candidate, diag(FILE_MISSING, where, f"{what} {name!r} does not exist",
-                               f"create {rel(root, candidate)} or fix the name")
+                               _missing_hint(root, base, name))
     return candidate, None
+
+
+def _missing_hint(root: Path, base: Path, name: str) -> str:
+    """'did you mean …' when a file of a similar name is there; else the project path to create."""
+    target = Path(os.path.normpath(base / name))
+    folder = target.parent
+    if folder.is_dir():
+        # Compare names without their common extension, so that '.png' alone never makes a match.
+        stems = {p.stem: p.name for p in folder.iterdir()
+                 if p.suffix == target.suffix and not p.name.startswith(".")}
+        close = difflib.get_close_matches(target.stem, sorted(stems), n=1, cutoff=0.75)
+        if close:
+            found = stems[close[0]]
+            written = posixpath.join(posixpath.dirname(name.replace(os.sep, "/")), found)
+            return f"did you mean '{written}'? ({rel(root, folder / found)} exists)"
+    return f"create {rel(root, target)} or fix the name"
 
 
 def rel(root: Path, path: Path) -> str:
@@ -166,12 +185,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Positio
             return None, positions, [too_deep]
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        where = Where(path, (mark.line + 1 + line_offset) if mark else 1, (mark.column + 1) if mark else 1)
-        problem = (e.problem or "invalid YAML").strip()
-        context = f" ({e.context.strip()})" if e.context else ""
-        return None, positions, [diag(YAML_SYNTAX, where, f"YAML syntax: {problem}{context}",
-                                      "check indentation, and quote text that contains ': ' or starts with a symbol")]
+        return None, positions, [_syntax_error(e, text, path, line_offset)]
     except yaml.YAMLError as e:
         return None, positions, [diag(YAML_SYNTAX, Where(path, 1 + line_offset, 1), f"YAML: {e}")]
     if node is None:
@@ -187,6 +201,33 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Positio
     except SourceError as e:
         return None, positions, [e.diagnostic]
     return data, positions, walker.diagnostics
+
+
+def _syntax_error(e: yaml.MarkedYAMLError, text: str, path: str, line_offset: int) -> Diagnostic:
+    """A YAML syntax error at the place an author has to fix, with a hint for the usual causes."""
+    problem = (e.problem or "invalid YAML").strip()
+    context = (e.context or "").strip()
+    mark = e.problem_mark or e.context_mark
+    hint = "check indentation, and quote text that contains ': ' or starts with a symbol"
+    if context.startswith("while scanning a quoted scalar") and e.context_mark is not None:
+        # The scanner only notices an unclosed quote where the text ends (often the closing
+        # `---` of front matter): point at the quote that was opened instead.
+        mark = e.context_mark
+        problem = "a quoted value is never closed"
+        context = ""
+        hint = "add the closing quote on this value, or remove the opening one"
+    elif mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        problem = "a tab character where YAML expects spaces"
+        hint = "replace the tab with spaces: YAML indents with spaces only"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    where = Where(path, line + line_offset, col)
+    detail = f" ({context})" if context else ""
+    return diag(YAML_SYNTAX, where, f"YAML syntax: {problem}{detail}", hint)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column:column + 1] if line < len(lines) else ""
 
 
 # libyaml's composer recurses once per nesting level and overflows the C stack (a segfault, not
@@ -304,7 +345,9 @@ class ParseCache:
     or foreign cache file is ignored, never trusted for more than a miss.
     """
 
-    VERSION = b"parse-cache-2"  # bump whenever parse_yaml reports differently
+    # The parser's own code is part of the key: a change to how parse_yaml reports (a message,
+    # a position, a hint) must never be hidden behind results cached by the previous code.
+    VERSION = b"parse-cache-3:" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16].encode()
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -323,8 +366,6 @@ class ParseCache:
 
     @staticmethod
     def key(text: str, path: str, line_offset: int) -> str:
-        import hashlib
-
         return hashlib.sha256(f"{path}\0{line_offset}\0{text}".encode()).hexdigest()
 
     def parse(self, text: str, path: str, line_offset: int = 0) -> tuple[Any, Positions, list[Diagnostic]]:

@@ -37,7 +37,7 @@ def test_unknown_key_gets_did_you_mean_and_missing_key(tmp_path: Path) -> None:
         "modules/01-first-steps/module.yaml:6:1: error: unknown key 'objectivs' [schema.unknown-key]",
         "    hint: did you mean `objectives`?",
     ]
-    assert run.lines[-1] == "2 errors in 11 files"
+    assert run.lines[-1] == "2 errors in 13 files"
 
 
 def test_wrong_type_and_bad_id_pattern(tmp_path: Path) -> None:
@@ -47,7 +47,7 @@ def test_wrong_type_and_bad_id_pattern(tmp_path: Path) -> None:
         "modules/01-first-steps/module.yaml:5:11: error: duration: expected a whole number, got 'long' [schema.type]",
         "modules/01-first-steps/module.yaml:9:9: error: objectives[2].id: 'M1-O2' is not an objective id like M4.O2 "
         "[schema.value]",
-        "2 errors in 11 files",
+        "2 errors in 13 files",
     ]
 
 
@@ -79,7 +79,7 @@ def test_malformed_yaml_points_at_line_and_column(tmp_path: Path) -> None:
     assert check_lines(root) == [
         "modules/01-first-steps/module.yaml:3:8: error: YAML syntax: did not find expected ',' or ']' "
         "(while parsing a flow sequence) [yaml.syntax]",
-        "1 error in 11 files",
+        "1 error in 13 files",
     ]
 
 
@@ -105,7 +105,7 @@ def test_not_utf8_empty_and_binary_files(tmp_path: Path) -> None:
         "modules/01-first-steps/module.yaml:2:11: error: byte 0xe9 is not valid UTF-8 [file.encoding]",
         "quizzes/01-first-steps.yaml:1:1: error: file is empty [file.empty]",
         "quizzes/02-second-steps.yaml:1:1: error: file is binary, not text [file.binary]",
-        "3 errors in 11 files",
+        "3 errors in 13 files",
     ]
 
 
@@ -191,3 +191,49 @@ def test_no_course_yaml(tmp_path: Path) -> None:
         "    hint: run `course check` in the course repository or pass --root DIR",
         "1 error in 0 files",
     ]
+
+
+def test_unclosed_quote_points_at_the_opening_quote(tmp_path: Path) -> None:
+    """The scanner meets the end of the front matter first; the author must fix the quote."""
+    text = fixture_text(LESSON).replace("title: Listening well", 'title: "Listening well', 1)
+    root = course_copy(tmp_path, files={LESSON: text})
+    run = run_cli("check", "--root", str(root))
+    assert run.lines[:2] == [
+        "modules/01-first-steps/01-listening.md:2:8: error: YAML syntax: a quoted value is never closed "
+        "[yaml.syntax]",
+        "    hint: add the closing quote on this value, or remove the opening one",
+    ]
+
+
+def test_tab_indentation_gets_the_spaces_hint(tmp_path: Path) -> None:
+    text = fixture_text(MODULE).replace("\n  - id: M1.O1", "\n\t- id: M1.O1", 1)
+    root = course_copy(tmp_path, files={MODULE: text})
+    run = run_cli("check", "--root", str(root))
+    assert run.code == 1
+    assert run.lines[:2] == [
+        "modules/01-first-steps/module.yaml:7:1: error: YAML syntax: a tab character where YAML expects spaces "
+        "(while scanning for the next token) [yaml.syntax]",
+        "    hint: replace the tab with spaces: YAML indents with spaces only",
+    ]
+
+
+def test_a_broken_module_yaml_still_reports_its_lessons_in_the_same_run(tmp_path: Path) -> None:
+    lesson = fixture_text(LESSON).replace("duration: 10", "duration: [10", 1)
+    root = course_copy(tmp_path, files={MODULE: "id: M1\ntitle: [unclosed\nsummary: x\n", LESSON: lesson})
+    lines = check_lines(root)
+    assert "modules/01-first-steps/01-listening.md:4:11: error: YAML syntax: did not find expected ',' or ']' " \
+           "(while parsing a flow sequence) [yaml.syntax]" in lines
+    assert any(line.startswith("modules/01-first-steps/module.yaml:3:8: error: YAML syntax") for line in lines)
+
+
+def test_missing_link_hint_resolves_dots_and_suggests_a_close_name(tmp_path: Path) -> None:
+    lesson = "modules/02-second-steps/01-responding.md"
+    text = fixture_text(lesson) + (
+        "\nSee [noticing](../01-first-steps/02-notcing.md) and [x](../../curriculum/pages/gone-away.md).\n")
+    root = course_copy(tmp_path, files={lesson: text})
+    run = run_cli("check", "--root", str(root))
+    hints = [line.strip() for line in run.lines if line.startswith("    hint:")]
+    assert "hint: did you mean '../01-first-steps/02-noticing.md'? (modules/01-first-steps/02-noticing.md exists)" \
+        in hints
+    assert "hint: create curriculum/pages/gone-away.md or fix the name" in hints
+    assert not any("../" in h for h in hints if h.startswith("hint: create"))
