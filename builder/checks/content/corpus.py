@@ -19,45 +19,18 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import os
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Collection, Iterator
-
-from pydantic import BaseModel
 
 from builder.checks.content.markdown import Unit, mask_markdown, split_sentences
-from builder.checks.texts import blank
 from builder.checks.content.yaml_positions import align
 from builder.model import schema
 from builder.model.blocks import find_blocks
 from builder.model.project import Document, Project
 from builder.model.source import read_text
+from builder.model.texts import AuthoredText, authored_texts, blank
 from builder.model.where import Where
-
-# Fields whose string values are identifiers, references or settings, never prose.
-_NOT_PROSE = frozenset(
-    {
-        "id",
-        "format",
-        "objectives",
-        "lessons",
-        "modules",
-        "file",
-        "type",
-        "kind",
-        "difficulty",
-        "tags",
-        "language",
-        "version",
-        "license",
-        "default_region",
-        "link_allowlist",
-        "variants",
-        "types",
-        "module",
-        "see",
-    }
-)
 
 
 @dataclass(eq=False)
@@ -167,9 +140,13 @@ class Corpus:
         return [p for p in self.project.sources if self.wants(p)]
 
     @cached_property
+    def _texts(self) -> list[AuthoredText]:
+        """The texts of the files this corpus covers, from the one walk over the course's text."""
+        return list(authored_texts(self.project, self.only))
+
+    @cached_property
     def documents(self) -> list[Document]:
-        docs: list[Document] = [lesson for m in self.project.modules for lesson in m.lessons]
-        return [d for d in docs + list(self.project.pages) if self.wants(d.path)]
+        return [t.doc for t in self._texts if t.doc is not None]
 
     @cached_property
     def bodies(self) -> list[Prose]:
@@ -177,21 +154,9 @@ class Corpus:
 
     @cached_property
     def values(self) -> list[Prose]:
-        out: list[Prose] = []
-        roots: list[schema.Node | None] = [
-            self.project.course,
-            self.project.resources,
-            self.project.glossary,
-            self.project.forms,
-        ]
-        for m in self.project.modules:
-            roots += [m.data, m.quiz]
-        roots += [doc.meta for doc in self.documents]
-        for root in roots:
-            if root is not None and self.wants(root.where().path):
-                for owner, name, value, where in _strings(root):
-                    out.append(self._value_prose(owner, name, value, where))
-        return out
+        """Every prose string value of the YAML files (identifiers and settings left out)."""
+        return [self._value_prose(t.owner, t.key, t.text, t.where) for t in self._texts
+                if t.owner is not None and t.prose]
 
     def value_prose(self, owner: schema.Node, name: str) -> Prose | None:
         """The Prose of one YAML field (`name` as in `stem` or `key_points[2]`)."""
@@ -252,29 +217,3 @@ def markdown_prose(
 
     blocks = [(starts[b.start], starts[b.end - 1] + len(lines[b.end - 1]), b.kind) for b in find_blocks(body)]
     return Prose(path, body, masked, units, locate, doc=doc, blocks=blocks)
-
-
-def _strings(node: BaseModel) -> Iterator[tuple[schema.Node, str, str, Where]]:
-    """(owner, field, text, where) for every prose string value under a model object."""
-    for name in type(node).model_fields:
-        if name in _NOT_PROSE or (name == "scenario" and isinstance(node, schema._QuestionBase)):
-            continue
-        value = getattr(node, name)
-        yield from _strings_of(node, name, value)
-
-
-def _strings_of(node: schema.Node, name: str, value: object) -> Iterator[tuple[schema.Node, str, str, Where]]:
-    if isinstance(value, str):
-        yield node, name, value, node.where(name)
-    elif isinstance(value, BaseModel):
-        yield from _strings(value)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, str):
-                yield node, f"{name}[{i}]", item, node.where(name, i)
-            elif isinstance(item, BaseModel):
-                yield from _strings(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            if isinstance(item, BaseModel):
-                yield from _strings(item)
