@@ -10,6 +10,7 @@ facilitators only.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import struct
 import threading
@@ -28,7 +29,8 @@ from builder.render.quiz import ships_exports
 from builder.render.site import render_site
 from tests.helpers import REPO, course_copy
 
-CHROMIUM = "/usr/bin/chromium"
+# $CHROMIUM (a path or a command name) or `chromium` on PATH; Debian's package is `chromium`.
+CHROMIUM = os.environ.get("CHROMIUM") or "chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 BUILD_DATE = "2026-11-22"
@@ -265,10 +267,12 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see Makefile sysdeps)")
+    executable = shutil.which(CHROMIUM)
+    if executable is None:
+        pytest.fail(f"Chromium not found as {CHROMIUM!r}: apt-get install chromium (see the Makefile's "
+                    "test-deps), or set CHROMIUM to the browser's path")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = p.chromium.launch(executable_path=executable, args=FLAGS)
         yield b
         b.close()
 
