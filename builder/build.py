@@ -8,7 +8,6 @@ makes a second concurrent build refuse with a clear message.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -17,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from builder.cache import cache_root
 from builder.model.project import Project
-from builder.render import Artifact, BuildOptions
+from builder.render import Artifact, BuildOptions, RenderJob, renderers
 from builder.stamp import build_stamp, record_path, up_to_date, write_record
 
 STAGING_PREFIX = ".staging-"
@@ -104,40 +102,22 @@ def source_revision(root: Path) -> str:
 
 
 def plan_all(project: Project, opts: BuildOptions) -> list[Artifact]:
-    from builder.render.quiz import plan_exports
-
-    artifacts = plan_exports(project, opts)
-    if opts.pdf:
-        from builder.render.print import plan_pdfs
-
-        artifacts += plan_pdfs(project, opts)
-    return artifacts
-
-
-def site_record(project: Project, out: Path, opts: BuildOptions) -> Path:
-    """Where the site renderer records what it wrote into `out` (outside the project)."""
-    edition = f"{out.resolve()}\0{opts.audience}\0{opts.region}\0{opts.offline}"
-    return cache_root(project.root) / f"site-{hashlib.sha256(edition.encode()).hexdigest()[:20]}.json"
+    """Every registered renderer's plan: what a build with `opts` writes besides the pages."""
+    return [a for r in renderers() for a in r.plan(project, opts)]
 
 
 def render_all(project: Project, staging: Path, opts: BuildOptions, out: Path) -> list[Artifact]:
-    """Render every output into `staging`. The site goes first: MkDocs empties its folder.
+    """Render every registered output into `staging`, in the renderers' order (the site first:
+    MkDocs empties its folder).
 
-    `out` is where staging will be swapped to: the site renderer reuses the pages it wrote
-    there last time when the generated MkDocs project has not changed (PDFs have their own
-    cache).
+    `out` is where staging will be swapped to: a renderer may reuse what it wrote there last
+    time (the site does when the generated MkDocs project has not changed; PDFs have their
+    own cache).
     """
-    from builder.render.quiz import export_all
-    from builder.render.site import render_site
-
-    planned = plan_all(project, opts)
-    render_site(project, staging, opts, planned, reuse=out if out.is_dir() else None,
-                record=site_record(project, out, opts))
-    written = export_all(project, staging, opts)
-    if opts.pdf:
-        from builder.render.print import render_pdfs
-
-        written += render_pdfs(project, staging, opts)
+    job = RenderJob(planned=tuple(plan_all(project, opts)), output=out, previous=out if out.is_dir() else None)
+    written: list[Artifact] = []
+    for renderer in renderers():
+        written += renderer.render(project, staging, opts, job)
     return written
 
 

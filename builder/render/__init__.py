@@ -1,21 +1,34 @@
 """Renderers: each takes the loaded model and writes its outputs; none re-reads sources.
 
-The contract every renderer follows:
-- `plan_*(project, opts) -> list[Artifact]` lists what it will write, cheaply, without rendering
-  (the site's Downloads page and the build cache use it);
-- `render_*`/`export_*(project, out_root, opts) -> list[Artifact]` writes those files under
-  `out_root` (the staging copy of `site/`) and returns them.
-Renderers raise `RenderError` (with diagnostics) for problems found while rendering.
+Every output format is one `Renderer` that its own module registers (`register`) when it is
+imported; `course build` (builder.build) renders whatever `renderers()` returns, so a new
+format is one new module under builder/render/, never a new branch in the build:
+- `plan(project, opts) -> list[Artifact]` lists what it will write, cheaply, without rendering
+  (the site's Downloads page and module overviews, and the build's record, use it);
+- `render(project, out_root, opts, job) -> list[Artifact]` writes those files under
+  `out_root` (the staging copy of `site/`) and returns them; `job` holds what the build knows
+  beyond the model: every renderer's planned artifacts, and where the output will end up.
+Renderers run in `order` (the site first: MkDocs empties its folder). They raise
+`RenderError` (with diagnostics) for problems found while rendering, and never print.
+
+Artifacts say what they are (`role`, `module`), so a renderer that links another's files
+(the site links each module's handout) finds them by those fields, never by file name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
+import pkgutil
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Literal
 
 from builder.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from builder.model.project import Project
 
 Audience = Literal["participant", "facilitator"]
 Paper = Literal["a4", "letter"]
@@ -30,6 +43,8 @@ class Artifact:
     title: str
     description: str  # one line, shown on the Downloads page
     kind: Literal["pdf", "quiz", "page", "other"] = "other"
+    role: str = ""  # what the file is for, e.g. "handout", "workbook", "answers" (a PDF: its document kind)
+    module: str = ""  # the module it belongs to (id, e.g. "M3"), or "" for the whole course
 
 
 @dataclass(frozen=True)
@@ -61,3 +76,37 @@ class RenderError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("; ".join(d.format() for d in diagnostics))
         self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What the build tells every renderer besides the model and the options."""
+
+    planned: tuple[Artifact, ...] = ()  # every registered renderer's plan, in order
+    output: Path | None = None  # the folder the staging folder becomes (site/)
+    previous: Path | None = None  # that folder as the last build left it, if there is one
+
+
+@dataclass(frozen=True)
+class Renderer:
+    name: str
+    plan: Callable[[Project, BuildOptions], list[Artifact]]
+    render: Callable[[Project, Path, BuildOptions, RenderJob], list[Artifact]]
+    order: int = 50  # lower renders first
+
+
+_REGISTRY: dict[str, Renderer] = {}
+
+
+def register(renderer: Renderer) -> Renderer:
+    """Add an output format to every build (a module calls this when it is imported)."""
+    _REGISTRY[renderer.name] = renderer
+    return renderer
+
+
+def renderers() -> list[Renderer]:
+    """Every registered renderer, in render order. Imports each package under builder/render/
+    first, so a format's module registers itself just by being there."""
+    for info in pkgutil.iter_modules(__path__, f"{__name__}."):
+        importlib.import_module(info.name)
+    return sorted(_REGISTRY.values(), key=lambda r: (r.order, r.name))

@@ -118,7 +118,8 @@ FORM_QUESTION = "M2.Q02"  # the one question the form draws: never self-checked 
 
 ARTIFACTS = [
     Artifact("downloads/workbook-us.pdf", "Participant workbook", "Every lesson with space to write.", "pdf"),
-    Artifact("downloads/handout-01-first-steps.pdf", "Module 1 handout", "Key points and a worksheet.", "pdf"),
+    Artifact("downloads/handout-01-first-steps.pdf", "Module 1 handout", "Key points and a worksheet.", "pdf",
+             role="handout", module="M1"),
     Artifact("downloads/quizzes/moodle.xml", "Moodle XML", "All quiz banks for Moodle.", "quiz"),
 ]
 

@@ -18,7 +18,7 @@ from builder.cache import cache_root
 from builder.diagnostics import Diagnostic, diag
 from builder.model.project import Project
 from builder.model.where import Where
-from builder.render import Artifact, BuildOptions, RenderError
+from builder.render import Artifact, BuildOptions, RenderError, RenderJob, Renderer, register
 from builder.render.print.documents import DocSpec, plan_specs, select
 
 DOWNLOADS = "downloads"
@@ -106,10 +106,21 @@ def _cache_dir(project: Project, opts: BuildOptions) -> Path | None:
 def _artifact(spec: DocSpec, opts: BuildOptions) -> Artifact:
     paper = "A4" if opts.paper == "a4" else "US Letter"
     return Artifact(path=f"{DOWNLOADS}/{spec.name}", title=spec.title,
-                    description=f"{spec.description} PDF, {paper}.", kind="pdf")
+                    description=f"{spec.description} PDF, {paper}.", kind="pdf", role=spec.kind, module=spec.module)
 
 
 def _problem(code: str, path: str, message: str) -> Diagnostic:
     from builder.render.print.assemble import PRINT_PROBLEM
 
     return diag(PRINT_PROBLEM[code], Where(path, 1, 1), message)
+
+
+def _plan_build(project: Project, opts: BuildOptions) -> list[Artifact]:
+    return plan_pdfs(project, opts) if opts.pdf else []
+
+
+def _render_build(project: Project, out_root: Path, opts: BuildOptions, job: RenderJob) -> list[Artifact]:
+    return render_pdfs(project, out_root, opts) if opts.pdf else []
+
+
+register(Renderer("pdf", _plan_build, _render_build, order=20))

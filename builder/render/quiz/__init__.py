@@ -26,7 +26,7 @@ from typing import Callable
 
 from builder.model import schema
 from builder.model.project import Project
-from builder.render import Artifact, BuildOptions
+from builder.render import Artifact, BuildOptions, RenderJob, Renderer, register
 from builder.render.quiz import aiken, cc11, gift, moodle, qti12, qti21, tabular
 from builder.render.quiz.common import Collection, Export, Loss, Section, bank_collection, make_item
 from builder.model.forms import build_form
@@ -168,3 +168,10 @@ def export_all(project: Project, out_root: Path, opts: BuildOptions) -> list[Art
         (folder / LOSS_FILE).write_text("\n".join(report), encoding="utf-8")
         written.append(planned[f"{OUT_DIR}/{LOSS_FILE}"])
     return written
+
+
+def _render_build(project: Project, out_root: Path, opts: BuildOptions, job: RenderJob) -> list[Artifact]:
+    return export_all(project, out_root, opts)
+
+
+register(Renderer("quiz", plan_exports, _render_build, order=10))

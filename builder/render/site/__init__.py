@@ -20,7 +20,7 @@ from builder.cache import cache_root, file_ids, write_atomic
 from builder.diagnostics import diag
 from builder.model.project import Project
 from builder.model.where import Where
-from builder.render import Artifact, BuildOptions, RenderError
+from builder.render import Artifact, BuildOptions, RenderError, RenderJob, Renderer, register
 from builder.render.site.config import (
     SITE_SETUP,
     BuildFolder,
@@ -118,6 +118,25 @@ def _reuse(previous: Path, out_root: Path, key: str, record: Path) -> bool:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(previous / rel, target)
     return True
+
+
+def site_record(project: Project, out: Path, opts: BuildOptions) -> Path:
+    """Where the site renderer records what it wrote into `out` (outside the project)."""
+    edition = f"{out.resolve()}\0{opts.audience}\0{opts.region}\0{opts.offline}"
+    return cache_root(project.root) / f"site-{hashlib.sha256(edition.encode()).hexdigest()[:20]}.json"
+
+
+def _plan_build(project: Project, opts: BuildOptions) -> list[Artifact]:
+    return []  # the pages are known once the site is planned from every other artifact
+
+
+def _render_build(project: Project, out_root: Path, opts: BuildOptions, job: RenderJob) -> list[Artifact]:
+    """The site of a build: reuses the pages it wrote into `job.previous` when nothing changed."""
+    record = site_record(project, job.output, opts) if job.output is not None else None
+    return render_site(project, out_root, opts, list(job.planned), reuse=job.previous, record=record)
+
+
+register(Renderer("site", _plan_build, _render_build, order=0))
 
 
 def _html_path(md_path: str, directory_urls: bool) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field
 
 from builder.model.forms import form_question_ids
@@ -97,13 +96,9 @@ def lesson_page(module: Module, stem: str) -> str:
 
 
 def handout_for(module: Module, artifacts: list[Artifact]) -> Artifact | None:
-    """The module's handout PDF among the planned artifacts: kind "pdf", "handout" in the
-    path, and the module's folder name in the path or its id (`m1`) as a part of the name."""
+    """The module's handout among the planned artifacts: the one whose role is "handout" and
+    whose module is this module's id."""
     for a in sorted(artifacts, key=lambda a: a.path):
-        path = a.path.lower()
-        if a.kind != "pdf" or "handout" not in path:
-            continue
-        parts = set(re.split(r"[-_.]", posixpath.basename(path)))
-        if module.folder.lower() in path or module.id.lower() in parts:
+        if a.role == "handout" and a.module == module.id:
             return a
     return None
