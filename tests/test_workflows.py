@@ -110,3 +110,28 @@ def test_pages_publishes_from_main_only(build: dict[str, Any]) -> None:
     assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     assert deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def _steps_running(workflow: dict[str, Any], needle: str) -> list[str]:
+    return [s["run"] for job in workflow["jobs"].values() for s in job["steps"] if needle in s.get("run", "")]
+
+
+def test_workflows_install_python_packages_from_the_lock_only() -> None:
+    for path in WORKFLOWS:
+        if path.name == "latest.yml":
+            continue
+        installs = _steps_running(yaml.safe_load(path.read_text(encoding="utf-8")), "pip install")
+        for run in installs:
+            lines = [line.strip() for line in run.splitlines() if "pip install" in line]
+            assert lines == ["python -m pip install --require-hashes -r requirements/lock.txt",
+                             "python -m pip install --no-deps --no-build-isolation -e ."], (path.name, run)
+
+
+def test_latest_workflow_tests_the_newest_releases_every_week() -> None:
+    latest = yaml.safe_load((REPO / ".github" / "workflows" / "latest.yml").read_text(encoding="utf-8"))
+    on = latest.get("on", latest.get(True))
+    assert on["schedule"] and "workflow_dispatch" in on
+    [install] = _steps_running(latest, "pip install --upgrade -e")
+    assert "--upgrade -e '.[test]'" in install and "requirements/lock.txt" not in install
+    runs = [s.get("run") for s in latest["jobs"]["latest"]["steps"]]
+    assert runs.index("make build") < runs.index("make test")
