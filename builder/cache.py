@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -35,16 +34,3 @@ def file_ids(folder: Path) -> dict[str, list[int]]:
             st = os.stat(path)
             ids[os.path.relpath(path, folder).replace(os.sep, "/")] = [st.st_ino, st.st_size, st.st_mtime_ns]
     return ids
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a cache file whole or not at all (a reader never sees half of it). A cache that
-    cannot be written only makes the next run slower, so an OSError is swallowed."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        pass

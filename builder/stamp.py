@@ -30,36 +30,23 @@ import hashlib
 import json
 import os
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
-from builder.cache import cache_root, file_ids, write_atomic
+from builder.cache import cache_root, file_ids
 from builder.model.project import Project
 from builder.render import Artifact, BuildOptions
+from builder.util import code_digest, library_versions, node_modules, write_atomic
 
 VERSION = "build-stamp-1"
 CONTENT_FOLDERS = ("curriculum", "modules", "quizzes")
 ROOT_FILES = ("mkdocs.yml", "package.json", "package-lock.json")
 FRONT_END = ("@fontsource/atkinson-hyperlegible", "iframe-worker")
-LIBRARIES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "Jinja2", "weasyprint", "pydyf",
-             "fonttools", "tinycss2", "cssselect2", "PyYAML", "pydantic", "lxml")
 
 
 @lru_cache(maxsize=1)
 def builder_digest() -> str:
-    """A hash of the builder's own files and the library versions it renders with."""
-    import builder
-
-    package = Path(builder.__file__).parent
-    h = hashlib.sha256(VERSION.encode())
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    for dist in LIBRARIES:
-        try:
-            h.update(f"{dist}={metadata.version(dist)}\0".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{dist}=none\0".encode())
-    return h.hexdigest()
+    """A hash of the builder's own files and the versions of every library it renders with."""
+    return hashlib.sha256(f"{code_digest(VERSION)}\0{library_versions()}".encode()).hexdigest()
 
 
 def build_stamp(project: Project, opts: BuildOptions, out: Path) -> str:
@@ -77,7 +64,7 @@ def build_stamp(project: Project, opts: BuildOptions, out: Path) -> str:
             files.update(p for p in (root / folder).rglob("*") if p.is_file())
     files.update(root / name for name in ROOT_FILES)
     files.update(_linked_files(project, root))
-    modules = _node_modules(project)
+    modules = node_modules(project.root)
     if modules is not None:
         for package in FRONT_END:
             if (modules / package).is_dir():
@@ -89,18 +76,6 @@ def build_stamp(project: Project, opts: BuildOptions, out: Path) -> str:
         except OSError:
             h.update(f"missing\0{path}\0".encode())
     return h.hexdigest()
-
-
-def _node_modules(project: Project) -> Path | None:
-    """The front-end packages the renderers use: the project's, else the builder checkout's
-    (the same search as builder.render.site.config.node_modules, without importing MkDocs)."""
-    import builder
-
-    checkout = Path(builder.__file__).resolve().parents[1]
-    for candidate in (project.root / "node_modules", checkout / "node_modules"):
-        if candidate.is_dir():
-            return candidate.resolve()
-    return None
 
 
 def _linked_files(project: Project, root: Path) -> set[Path]:
@@ -131,7 +106,7 @@ def record_path(project: Project, out: Path) -> Path:
 def write_record(record: Path, stamp: str, out: Path, artifacts: list[Artifact]) -> None:
     data = {"version": VERSION, "stamp": stamp, "files": file_ids(out),
             "artifacts": [dataclasses.asdict(a) for a in artifacts]}
-    write_atomic(record, json.dumps(data, sort_keys=True))  # none: the next build renders again
+    write_atomic(record, json.dumps(data, sort_keys=True), best_effort=True)  # none: the next build renders again
 
 
 def up_to_date(record: Path, stamp: str, out: Path) -> list[Artifact] | None:

@@ -8,12 +8,11 @@ question, so instructors know before they import.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from builder.cli.common import UsageError, checked, print_text, project_path, say, shown, warn
+from builder.util import write_atomic
 
 HELP = "export quiz banks for an LMS"
 DEFAULT_OUT = Path("exports")
@@ -26,20 +25,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--module", help="one module (id, number or folder); default all")
     p.add_argument("--form", help="a form from quizzes/forms.yaml instead of the banks")
     p.add_argument("--out", type=Path, help="output file or folder")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _targets(out: Path, names: list[str]) -> dict[str, Path]:
@@ -84,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     exported = export_format(coll, fmt)
     out = project_path(args.root, args.out if args.out is not None else DEFAULT_OUT)
     for name, path in _targets(out, sorted(exported.files)).items():
-        _write_atomic(path, exported.files[name])
+        write_atomic(path, exported.files[name])
         say(f"wrote {shown(path, args.root)}")
     say("")
     sys.stdout.write(loss_table(FORMATS[fmt].label, exported.losses))

@@ -113,17 +113,47 @@ class Contact(Node):
     label: str | None = Field(None, description="E.g. 'text HOME to 741741'.")
 
 
+RESOURCE_GROUPS = ("everyone", "youth", "lgbtq", "indigenous")
+
+
 class Resource(Node):
+    """One support or crisis line. How its details were checked is data: `verification`
+    says what kind of check it was, and exactly one date goes with it (`verified_on` for a
+    check on the service's own page, `reviewed_on` for a review of secondary sources).
+    `builder.checks.content.resources` enforces the pairing."""
+
     id: str = Field(pattern=SLUG)
     name: str = Field(min_length=1)
     crisis: bool = Field(False, description="Shown in help blocks and on the crisis card.")
+    group: Literal["everyone", "youth", "lgbtq", "indigenous"] = Field(
+        "everyone", description="Who the line is for: pages group lines by it."
+    )
     contacts: list[Contact] = Field(min_length=1)
     hours: str = Field(min_length=1)
     languages: list[str] = Field(default_factory=list)
     who_for: str = Field(min_length=1)
     notes: str | None = None
-    source: str | None = Field(None, description="URL of the page the details were checked on.")
-    verified_on: _dt.date
+    source: str | None = Field(
+        None,
+        description="URL of the service's own page for these details: where they were checked "
+        "(verification: service-page) or where to confirm them (verification: secondary).",
+    )
+    verification: Literal["service-page", "secondary"] = Field(
+        "service-page",
+        description="service-page: every detail was found on the service's own pages on "
+        "`verified_on`; secondary: some details come only from other sources (`reviewed_on`).",
+    )
+    verified_on: _dt.date | None = Field(
+        None, description="The day the details were checked on the service's own page."
+    )
+    reviewed_on: _dt.date | None = Field(
+        None, description="The day a secondary-source entry was last reviewed."
+    )
+
+    @property
+    def checked_on(self) -> _dt.date | None:
+        """The date that goes with `verification` (None when the entry lacks it)."""
+        return self.verified_on if self.verification == "service-page" else self.reviewed_on
 
 
 class Region(Node):

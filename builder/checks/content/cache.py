@@ -22,10 +22,10 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from builder.cache import write_atomic
 from builder.diagnostics import Diagnostic
 from builder.model.project import Project
 from builder.model.where import Where
+from builder.util import code_digest, write_atomic
 
 VERSION = "content-checks-1"
 
@@ -33,14 +33,7 @@ VERSION = "content-checks-1"
 @lru_cache(maxsize=1)
 def rules_digest() -> str:
     """A hash of the code that decides what the content checks report."""
-    import builder
-
-    package = Path(builder.__file__).parent
-    h = hashlib.sha256(VERSION.encode())
-    files = [*package.glob("checks/**/*.py"), *package.glob("model/**/*.py"), package / "diagnostics.py"]
-    for path in sorted(files):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    return code_digest(VERSION, "checks/**/*.py", "model/**/*.py", "diagnostics.py")
 
 
 def file_keys(project: Project, today: dt.date) -> dict[str, str]:
@@ -112,4 +105,5 @@ def _load(cache: Path) -> dict[str, object]:
 
 
 def _save(cache: Path, entries: dict[str, dict[str, object]]) -> None:
-    write_atomic(cache, json.dumps({"version": VERSION, "files": entries}, ensure_ascii=False, separators=(",", ":")))
+    write_atomic(cache, json.dumps({"version": VERSION, "files": entries}, ensure_ascii=False, separators=(",", ":")),
+                 best_effort=True)

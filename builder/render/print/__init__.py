@@ -18,7 +18,7 @@ from builder.cache import cache_root
 from builder.diagnostics import Diagnostic, diag
 from builder.model.project import Project
 from builder.model.where import Where
-from builder.render import Artifact, BuildOptions, RenderError, RenderJob, Renderer, register
+from builder.render import Artifact, BuildOptions, Renderer, RenderError, RenderJob, register
 from builder.render.print.documents import DocSpec, plan_specs, select
 
 DOWNLOADS = "downloads"

@@ -18,14 +18,13 @@ import hashlib
 import logging
 import os
 import re
-import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from builder.render import Paper
+from builder.util import library_versions, node_modules, write_atomic
 
 FONT_PACKAGE = Path("node_modules/@fontsource/atkinson-hyperlegible/files")
 FONT_FAMILY = "Atkinson Hyperlegible"
@@ -68,11 +67,12 @@ class FontMissing(Exception):
 
 
 def find_font_dir(root: Path) -> Path:
-    """The course font files: the project's node_modules, else the builder checkout's."""
-    for base in (root, Path(__file__).resolve().parents[3]):
-        d = base / FONT_PACKAGE
-        if (d / "atkinson-hyperlegible-latin-400-normal.woff2").is_file():
-            return d.resolve()
+    """The course font files, in the front-end packages (builder.util.node_modules): the
+    project's node_modules, else the builder checkout's."""
+    modules = node_modules(root)
+    d = modules / FONT_PACKAGE.relative_to("node_modules") if modules is not None else None
+    if d is not None and (d / "atkinson-hyperlegible-latin-400-normal.woff2").is_file():
+        return d.resolve()
     raise FontMissing(f"the course font is missing: {FONT_PACKAGE} (run `npm ci`); "
                       "PDFs are never made with a substitute system font")
 
@@ -116,11 +116,7 @@ def epoch_of(date: str) -> int:
 def shared_inputs_key(font_dir: Path) -> bytes:
     """What shapes every PDF alike: the stylesheet, the fonts and the library versions."""
     h = hashlib.sha256(STYLESHEET.read_bytes())
-    for dist in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"):
-        try:
-            h.update(f"{dist}={metadata.version(dist)}\0".encode())
-        except metadata.PackageNotFoundError:
-            pass
+    h.update(f"{library_versions('pdf')}\0".encode())
     for f in sorted(font_dir.glob("*.woff2")):
         st = f.stat()
         h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}\0".encode())
@@ -198,10 +194,7 @@ def _prune(cache_dir: Path) -> None:
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
+    write_atomic(dst, src.read_bytes())
 
 
 # -- the worker side -------------------------------------------------------------------------

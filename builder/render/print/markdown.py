@@ -28,6 +28,7 @@ from markdown.inlinepatterns import HtmlInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from builder.model.schema import Region
+from builder.render.helplines import date_note, grouped, is_checked
 
 # The site's extensions (mkdocs.yml), minus md_in_html, which needs raw HTML blocks.
 EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "tables", "toc", "pymdownx.details",
@@ -254,14 +255,16 @@ def crisis_lines_element(region: Region) -> etree.Element:
     strong.text = f"Emergency: {region.emergency}"
     if region.emergency_notes:
         strong.tail = f" ({region.emergency_notes.rstrip('.')})"
-    for res in region.resources:
-        if not res.crisis:
-            continue
-        li = etree.SubElement(ul, "li")
-        strong = etree.SubElement(li, "strong")
-        strong.text = res.name
-        strong.tail = ": " + "; ".join(contact_text(c.kind, c.value, c.label) for c in res.contacts) \
-            + f". {res.hours.rstrip('.')}."
+    for key, heading, group in grouped(r for r in region.resources if r.crisis):
+        for res in group:
+            li = etree.SubElement(ul, "li")
+            strong = etree.SubElement(li, "strong")
+            strong.text = res.name
+            who = "" if key == "everyone" else f" ({heading[0].lower() + heading[1:]})"
+            strong.tail = who + ": " + "; ".join(contact_text(c.kind, c.value, c.label) for c in res.contacts) \
+                + f". {res.hours.rstrip('.')}. "
+            note = etree.SubElement(li, "span", {"class": "date-note" + ("" if is_checked(res) else " secondary")})
+            note.text = date_note(res)
     return box
 
 

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Callable
 
 from builder.model import schema
+from builder.model.forms import build_form
 from builder.model.project import Project
-from builder.render import Artifact, BuildOptions, RenderJob, Renderer, register
+from builder.render import Artifact, BuildOptions, Renderer, RenderJob, register
 from builder.render.quiz import aiken, cc11, gift, moodle, qti12, qti21, tabular
 from builder.render.quiz.common import Collection, Export, Loss, Section, bank_collection, make_item
-from builder.model.forms import build_form
 
 OUT_DIR = "downloads/quizzes"
 LOSS_FILE = "what-each-format-loses.txt"

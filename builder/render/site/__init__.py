@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from builder.cache import cache_root, file_ids, write_atomic
+from builder.cache import cache_root, file_ids
 from builder.diagnostics import diag
 from builder.model.project import Project
 from builder.model.where import Where
-from builder.render import Artifact, BuildOptions, RenderError, RenderJob, Renderer, register
+from builder.render import Artifact, BuildOptions, Renderer, RenderError, RenderJob, register
 from builder.render.site.config import (
     SITE_SETUP,
     BuildFolder,
@@ -33,6 +33,7 @@ from builder.render.site.config import (
 from builder.render.site.context import SiteContext
 from builder.render.site.pagecache import PageCache, tool_versions
 from builder.render.site.tree import SiteTree, plan_site
+from builder.util import write_atomic
 
 __all__ = ["BuildFolder", "PageCache", "SiteTree", "page_cache", "prepare_site", "render_site", "run_mkdocs"]
 
@@ -98,7 +99,7 @@ def page_cache(project: Project, folder: BuildFolder, name: str = "") -> PageCac
 
 def _write_record(record: Path, key: str, out_root: Path) -> None:
     """Remember which files MkDocs wrote for `key` (renames keep inodes: valid after the swap)."""
-    write_atomic(record, json.dumps({"key": key, "files": file_ids(out_root)}, sort_keys=True))
+    write_atomic(record, json.dumps({"key": key, "files": file_ids(out_root)}, sort_keys=True), best_effort=True)
 
 
 def _reuse(previous: Path, out_root: Path, key: str, record: Path) -> bool:

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from builder import util
 from builder.diagnostics import Diagnostic, diag, register
+from builder.markdown import mkdocs_extensions
 from builder.model.project import Project
 from builder.model.where import Where
 from builder.render import BuildOptions, RenderError
@@ -66,9 +68,10 @@ def find_base_config(project: Project) -> Path:
 
 
 def node_modules(project: Project) -> Path:
-    for candidate in (project.root / "node_modules", REPO / "node_modules"):
-        if (candidate / FONT_PACKAGE).is_dir():
-            return candidate
+    """The front-end packages (builder.util.node_modules), or a RenderError saying how to get them."""
+    found = util.node_modules(project.root)
+    if found is not None and (found / FONT_PACKAGE).is_dir():
+        return found
     raise RenderError([diag(SITE_SETUP, Where("package.json"), "the course font is not installed "
                             "(node_modules/@fontsource/atkinson-hyperlegible)", "run `npm ci` (or `make build`)")])
 
@@ -84,6 +87,14 @@ def load_base_config(project: Project) -> dict[str, Any]:
         raise RenderError([diag(SITE_SETUP, where, f"mkdocs.yml is not valid YAML: {getattr(e, 'problem', e)}")])
     if not isinstance(base, dict):
         raise RenderError([diag(SITE_SETUP, Where(_display(project, path)), "mkdocs.yml must be a mapping of keys")])
+    if "markdown_extensions" in base:
+        line = next((i for i, text in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
+                     if text.startswith("markdown_extensions")), 1)
+        raise RenderError([diag(SITE_SETUP, Where(_display(project, path), line, 1),
+                                "mkdocs.yml sets markdown_extensions, which the builder sets so that the site, "
+                                "print and LMS files read Markdown alike",
+                                "remove markdown_extensions from mkdocs.yml; the list is TARGETS in "
+                                "builder/markdown.py")])
     return base
 
 
@@ -144,7 +155,11 @@ def merged_config(base: dict[str, Any], project: Project, opts: BuildOptions, tr
     if offline:
         plugins.append("offline")
     config["plugins"] = plugins
-    config["markdown_extensions"] = [_with_glossary(ext, abbr) for ext in config.get("markdown_extensions", [])]
+    # The one extension list (builder.markdown), which print reads lessons with too; placed
+    # after the plugins, where mkdocs.yml used to list it.
+    at = list(config).index("plugins") + 1
+    items = list(config.items())
+    config = dict([*items[:at], ("markdown_extensions", mkdocs_extensions(dict(abbr))), *items[at:]])
     folders = directory_urls(base, opts)
     extra = config.setdefault("extra", {})
     extra["course"] = {
@@ -159,18 +174,6 @@ def merged_config(base: dict[str, Any], project: Project, opts: BuildOptions, tr
     }
     config["nav"] = tree.nav
     return config
-
-
-def _with_glossary(ext: Any, abbr: Abbreviations) -> Any:
-    """The abbr extension given the course glossary, so every page explains glossary terms.
-
-    The `glossary` option costs about a quarter of appending `*[term]: …` definitions to
-    every page (which Python-Markdown would parse again on each page)."""
-    if ext == "abbr" or (isinstance(ext, dict) and "abbr" in ext):
-        options = dict(ext["abbr"] or {}) if isinstance(ext, dict) else {}
-        options["glossary"] = {**dict(abbr), **(options.get("glossary") or {})}
-        return {"abbr": options}
-    return ext
 
 
 def _plugin_name(plugin: Any) -> str:

@@ -34,10 +34,11 @@ import copy
 import hashlib
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from builder.util import library_versions, write_atomic
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
     from builder.render.site.config import BuildFolder
 
 FORMAT = 1  # bump when an entry's fields change
-TOOLS = ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "Jinja2", "Pygments")
 TEMPLATE = "course-page-cache.html"  # the trivial template of a page whose final HTML is cached
 PLUGIN_NAME = "course-page-cache"
 _MISSING = object()
@@ -57,18 +57,9 @@ _READS_OTHER_FILES = ("snippets", "include")
 
 def tool_versions() -> str:
     """The versions of everything that turns the build folder into HTML, as one string."""
-    from importlib import metadata
-
     import builder
 
-    parts = []
-    for dist in TOOLS:
-        try:
-            parts.append(f"{dist}={metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{dist}=-")
-    parts.append(f"builder={builder.__version__}")
-    return "\0".join(parts)
+    return f"{library_versions('site')}\0builder={builder.__version__}"
 
 
 def is_page(rel: str) -> bool:
@@ -200,9 +191,7 @@ class PageCache:
             for page in sorted(self._changed):
                 entry = self._entries[page]
                 path = self.directory / f"{entry.key}.json"
-                tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-                tmp.write_text(entry.to_json(), encoding="utf-8")
-                os.replace(tmp, path)
+                write_atomic(path, entry.to_json())
             used = {f"{e.key}.json" for e in self._entries.values()}
             for path in self.directory.iterdir():
                 if path.name not in used:

@@ -18,6 +18,7 @@ from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
 
 from builder.model.blocks import find_blocks, strip_blocks, with_default_titles
 from builder.model.schema import Contact, Glossary, Region
+from builder.render.helplines import date_note, grouped
 
 # Characters that would start raw HTML or an entity when YAML text is dropped into Markdown.
 _MD_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", "*": r"\*", "_": r"\_",
@@ -175,11 +176,12 @@ def crisis_lines_md(region: Region, help_link: str) -> list[str]:
     """The lines appended to every `!!! help` block: the region's crisis services, the
     emergency number, and a link to the full support page."""
     lines = [""]
-    for res in region.resources:
-        if not res.crisis:
-            continue
-        contacts = " · ".join(contact_md(c) for c in res.contacts)
-        lines.append(f"- **{md_text(res.name)}**: {contacts}. {md_text(res.hours)}")
+    for key, heading, group in grouped(r for r in region.resources if r.crisis):
+        for res in group:
+            contacts = " · ".join(contact_md(c) for c in res.contacts)
+            who = "" if key == "everyone" else f" ({md_text(heading[0].lower() + heading[1:])})"
+            lines.append(f"- **{md_text(res.name)}**{who}: {contacts}. {md_text(res.hours)} "
+                         f"*{md_text(date_note(res))}*")
     emergency = md_text(region.emergency)
     lines.append(f"- **Emergency**: call [{emergency}](tel:{re.sub(r'[^0-9+]', '', region.emergency)})"
                  f" if a life is in danger right now.")
