@@ -5,6 +5,7 @@ and every prose string in the YAML files) and returns diagnostics as data. One m
 family of rules:
 
 - `safe_messaging`: safe messaging about suicide (S1-S18) and stigma terms
+- `safety`: the urgent-risk protocol (immediate danger means the emergency number)
 - `characters`: look-alike letters, invisible and bidirectional characters, odd spaces
 - `links`: external links only to allowlisted domains, over https
 - `promotion`: adverts, keyword stuffing and pasted web-page furniture
@@ -12,6 +13,8 @@ family of rules:
 - `accessibility`: alt text, heading levels, link text, table headers
 - `resources`: crisis-line entries need a source and a recent `verified_on`
 - `quiz_items`: option wording, negative stems, answer patterns across a bank
+- `sources`: citations resolve to `sources:` entries; statistics carry a citation
+- `timing`: words per minute, activity rounds, the course's session plans (timetable)
 - `suppress`: inline markers that silence one rule in one place, with a reason
 
 docs/content-checks.md documents every code.
@@ -31,14 +34,19 @@ from builder.checks.content import (
     reading_level,
     resources,
     safe_messaging,
+    safety,
+    sources,
     suppress,
+    timing,
 )
 from builder.checks.content.corpus import Corpus
 from builder.diagnostics import CODES, Diagnostic
 from builder.model.project import Project
 
-FAMILIES = (safe_messaging, characters, links, promotion, reading_level, accessibility, resources, quiz_items)
-PREFIXES = ("safe.", "chars.", "links.", "promo.", "read.", "a11y.", "resources.", "quiz.")
+FAMILIES = (safe_messaging, safety, characters, links, promotion, reading_level, accessibility, resources, quiz_items,
+            sources, timing)
+PREFIXES = ("safe.", "safety.", "chars.", "links.", "promo.", "read.", "a11y.", "resources.", "quiz.",
+            "sources.", "content.", "timing.words-per-minute", "timing.activity-overrun", "timetable.")
 
 
 def content_codes() -> set[str]:

@@ -27,21 +27,45 @@ from builder.model.project import Project
 from builder.model.where import Where
 from builder.util import code_digest, write_atomic
 
-VERSION = "content-checks-1"
+VERSION = "content-checks-2"
 
 
 @lru_cache(maxsize=1)
 def rules_digest() -> str:
     """A hash of the code that decides what the content checks report."""
-    return code_digest(VERSION, "checks/**/*.py", "model/**/*.py", "diagnostics.py")
+    # stats.count_words counts a lesson's words for timing.words-per-minute
+    return code_digest(VERSION, "checks/**/*.py", "model/**/*.py", "diagnostics.py", "stats.py")
+
+
+def dependencies(project: Project) -> dict[str, list[str]]:
+    """Files whose diagnostics also depend on other files than course.yaml, and those files.
+
+    A lesson's citations resolve to its module's `sources:`; a bank may cite them too; the
+    session plans in course.yaml are checked against every module, bank and form.
+    """
+    deps: dict[str, list[str]] = {}
+    for m in project.modules:
+        for lesson in m.lessons:
+            deps[lesson.path] = [m.path]
+        if m.quiz_path:
+            deps[m.quiz_path] = [m.path]
+    forms = "quizzes/forms.yaml"
+    deps[project.course.where().path] = sorted(
+        {m.path for m in project.modules} | {m.quiz_path for m in project.modules if m.quiz_path}
+        | ({forms} if forms in project.sources else set()))
+    return deps
 
 
 def file_keys(project: Project, today: dt.date) -> dict[str, str]:
-    """The cache key of every source file of `project`."""
+    """The cache key of every source file of `project` (with the files it depends on)."""
     course = project.sources.get(project.course.where().path, "")
     context = f"{rules_digest()}\0{today.isoformat()}\0{course}"
-    return {path: hashlib.sha256(f"{context}\0{path}\0{digest}".encode()).hexdigest()
-            for path, digest in project.sources.items()}
+    deps = dependencies(project)
+    keys = {}
+    for path, digest in project.sources.items():
+        extra = "".join(f"\0{d}\0{project.sources.get(d, '')}" for d in deps.get(path, ()))
+        keys[path] = hashlib.sha256(f"{context}\0{path}\0{digest}{extra}".encode()).hexdigest()
+    return keys
 
 
 def cached_content_checks(project: Project, cache: Path | None, today: dt.date | None = None) -> list[Diagnostic]:

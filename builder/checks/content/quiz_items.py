@@ -28,6 +28,21 @@ POSITION = register(
     "quiz.answer-position", "Correct answers cluster in one position across a bank.", "warning"
 )
 
+TF_BALANCE = register(
+    "quiz.item-writing.true-false-balance", "A bank whose true/false items are mostly keyed one way.", "warning"
+)
+MR_COUNT = register(
+    "quiz.item-writing.multiple-count",
+    "A bank whose multiple-response items all have the same number of correct options.", "warning",
+)
+LONGEST_SHARE = register(
+    "quiz.item-writing.longest-correct",
+    "A bank where the correct single-choice option is too often the strictly longest.", "warning",
+)
+ALL_OR_NONE = register(
+    "quiz.item-writing.all-or-none", "A multiple-response item with every option correct, or none.", "warning"
+)
+
 MIN_QUESTIONS = 4
 ALPHA = 0.05
 
@@ -55,6 +70,7 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
             yield from _negative_stem(corpus, q)
         yield from _longest(m)
         yield from _positions(m)
+        yield from item_writing(m, corpus.project.course.quiz_item_writing)
 
 
 def _options(q: schema.Question) -> Iterator[Diagnostic]:
@@ -177,3 +193,53 @@ def _positions(m: Module) -> Iterator[Diagnostic]:
 
 def _ids(ids: list[str], limit: int = 6) -> str:
     return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+# -- item-writing cues per bank (thresholds in course.yaml `quiz_item_writing`) -------------
+
+
+def _length(text: str) -> int:
+    return len(" ".join(text.split()))
+
+
+def strictly_longest_correct(q: schema.SingleChoice) -> bool:
+    """Whether the correct option of a single-choice item is longer than every other option."""
+    lengths = sorted(((_length(o.text), o.correct) for o in q.options), key=lambda x: x[0])
+    return len(lengths) >= 2 and lengths[-1][1] and lengths[-1][0] > lengths[-2][0]
+
+
+def item_writing(m: Module, rules: schema.ItemWriting) -> Iterator[Diagnostic]:
+    """Cues a test-wise learner can use without the lessons, counted over one bank."""
+    assert m.quiz is not None
+    where = m.quiz.where("questions")
+    tf = [q for q in m.quiz.questions if isinstance(q, schema.TrueFalse)]
+    if len(tf) >= rules.min_true_false:
+        true = [q.id for q in tf if q.answer]
+        share = len(true) / len(tf)
+        if not rules.true_share_min <= share <= rules.true_share_max:
+            yield diag(TF_BALANCE, where,
+                       f"{len(true)} of {len(tf)} true/false items are keyed true ({share:.0%}; keep it between "
+                       f"{rules.true_share_min:.0%} and {rules.true_share_max:.0%})",
+                       f"turn some statements round so that they are {'false' if share > 0.5 else 'true'}")
+    multi = [q for q in m.quiz.questions if isinstance(q, schema.MultipleResponse)]
+    for q in multi:
+        correct = sum(o.correct for o in q.options)
+        if correct in (0, len(q.options)):
+            yield diag(ALL_OR_NONE, q.where("options"),
+                       f"question {q.id}: {'every' if correct else 'no'} option is correct",
+                       "make some options plausible wrong answers (and at least one right one)")
+    counts = {sum(o.correct for o in q.options) for q in multi}
+    if len(multi) >= rules.min_multiple and len(counts) == 1:
+        yield diag(MR_COUNT, where,
+                   f"all {len(multi)} multiple-response items have exactly {counts.pop()} correct options "
+                   f"({_ids([q.id for q in multi])})",
+                   "vary the number of correct options (for example 1 to 4 of 5) so counting gives nothing away")
+    singles = [q for q in m.quiz.questions if isinstance(q, schema.SingleChoice) and len(q.options) >= 2]
+    if len(singles) >= rules.min_single:
+        hits = [q.id for q in singles if strictly_longest_correct(q)]
+        share = len(hits) / len(singles)
+        if share > rules.longest_correct_max_share:
+            yield diag(LONGEST_SHARE, where,
+                       f"the correct option is the strictly longest in {len(hits)} of {len(singles)} single-choice "
+                       f"items ({share:.0%}; the course allows {rules.longest_correct_max_share:.0%}: {_ids(hits)})",
+                       "make wrong options as specific as the right one, or trim the right one")
