@@ -27,6 +27,7 @@ ACTIVITY_ID = r"^M[0-9]+\.A[0-9]+$"
 QUESTION_ID = r"^M[0-9]+\.Q[0-9]+$|^[A-Z][A-Z0-9]*\.Q[0-9]+$"
 SCENARIO_ID = r"^M[0-9]+\.S[0-9]+$"
 REGION = r"^[a-z]{2}$"
+SOURCE_ID = r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"
 DOMAIN = r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$"
 
 Markdown = Annotated[str, Field(min_length=1, description="Markdown text.")]
@@ -77,6 +78,55 @@ class Page(Node):
     audience: Literal["all", "facilitator", "organiser"] = "all"
 
 
+class ItemWriting(Node):
+    """Thresholds of the per-bank item-writing checks (`quiz.item-writing.*`)."""
+
+    true_share_min: float = Field(0.35, ge=0, le=1, description="Least share of true/false items keyed True.")
+    true_share_max: float = Field(0.65, ge=0, le=1, description="Largest share of true/false items keyed True.")
+    min_true_false: int = Field(
+        4, ge=1, le=100, description="The true/false balance is checked in banks with at least this many."
+    )
+    min_multiple: int = Field(
+        3, ge=2, le=100, description="Multiple-response items needed before their correct counts must vary."
+    )
+    longest_correct_max_share: float = Field(
+        0.4, ge=0, le=1, description="Largest share of single-choice items whose correct option is strictly longest."
+    )
+    min_single: int = Field(
+        5, ge=1, le=100, description="The longest-correct share is checked in banks with at least this many."
+    )
+
+
+SLOT_KINDS = ("welcome", "pre-test", "module", "quiz", "break", "lunch", "post-test", "close", "other")
+
+
+class Slot(Node):
+    """One row of a session plan: `slot` says what it is; `module` or `form` what it refers to."""
+
+    slot: Literal["welcome", "pre-test", "module", "quiz", "break", "lunch", "post-test", "close", "other"]
+    minutes: Minutes
+    module: str | None = Field(None, pattern=MODULE_ID, description="For `module` and `quiz` slots.")
+    form: str | None = Field(None, pattern=SLUG, description="For `pre-test` and `post-test`: a form id.")
+    title: str | None = Field(None, description="What happens, if the default wording does not fit.")
+
+
+class Session(Node):
+    """A stretch of the course delivered in one sitting (one day, or one half-day)."""
+
+    title: str = Field(min_length=1)
+    start: str | None = Field(None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="Clock time, HH:MM.")
+    slots: list[Slot] = Field(min_length=1)
+
+
+class Plan(Node):
+    """A way to deliver the whole course: one long day, two half-days ..."""
+
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    summary: str | None = None
+    sessions: list[Session] = Field(min_length=1)
+
+
 class Course(Node):
     """`curriculum/course.yaml`: the course as a whole."""
 
@@ -101,6 +151,13 @@ class Course(Node):
     )
     reading_level: ReadingLevel = Field(default_factory=ReadingLevel)
     resource_max_age_months: int = Field(12, ge=1, le=120)
+    words_per_minute: int = Field(
+        110, ge=20, le=400, description="Most lesson words per minute of `duration` (timing.words-per-minute)."
+    )
+    quiz_item_writing: ItemWriting = Field(default_factory=lambda: ItemWriting())
+    timetable: list[Plan] = Field(
+        default_factory=list, description="Session plans: how the whole course is delivered."
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -190,6 +247,18 @@ class Glossary(Node):
 # modules/NN-slug/module.yaml
 
 
+class Source(Node):
+    """A published source that backs a fact the course states; cite it as `[^id]`."""
+
+    id: str = Field(pattern=SOURCE_ID, description="E.g. M1-solmi-2021: module, first author or body, year.")
+    title: str = Field(min_length=1)
+    author: str | None = None
+    publisher: str | None = None
+    year: int | None = Field(None, ge=1800, le=2100)
+    url: str | None = Field(None, description="The page the fact was checked on (https://...).")
+    note: str | None = Field(None, description="What the source backs, or a caveat.")
+
+
 class Objective(Node):
     id: str = Field(pattern=OBJECTIVE_ID)
     text: str = Field(min_length=1, description="An observable action: 'Describe …'.")
@@ -213,6 +282,10 @@ class Activity(Node):
         default_factory=list, description="Questions to discuss or write about."
     )
     write_in_lines: int = Field(4, ge=0, le=30, description="Ruled lines per prompt in print.")
+    rounds: int | None = Field(None, ge=1, le=20, description="Rounds, e.g. one per person in a role-play.")
+    round_minutes: float | None = Field(
+        None, gt=0, le=240, description="Minutes per round, feedback included (rounds x this must fit `duration`)."
+    )
 
 
 class Adaptations(Node):
@@ -245,6 +318,7 @@ class ModuleFile(Node):
     activities: list[Activity] = Field(default_factory=list)
     key_points: list[str] = Field(default_factory=list)
     facilitator_notes: FacilitatorNotes = Field(default_factory=FacilitatorNotes)
+    sources: list[Source] = Field(default_factory=list, description="Sources the module's citations name.")
 
 
 class LessonMeta(Node):
@@ -254,6 +328,7 @@ class LessonMeta(Node):
     duration: Minutes
     objectives: list[str] = Field(default_factory=list)
     summary: str | None = None
+    sources: list[Source] = Field(default_factory=list, description="Sources cited only in this page.")
 
 
 # ---------------------------------------------------------------------------
