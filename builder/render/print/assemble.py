@@ -21,6 +21,7 @@ from builder.model.project import Document, Lesson, Module, Project
 from builder.model.schema import Activity, Region
 from builder.model.where import Where
 from builder.render import BuildOptions
+from builder.render.helplines import card_footnote, date_note, grouped, is_checked
 from builder.render.print import forms as form_source
 from builder.render.print.documents import DocSpec
 from builder.render.print.markdown import DocContext, PrintMarkdown, contact_text
@@ -57,7 +58,9 @@ class Assembler:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                                       trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
         self.env.filters.update(md=self._md_filter, inline=self._inline_filter, clock=clock_text,
-                                contact=lambda c: contact_text(c.kind, c.value, c.label))
+                                contact=lambda c: contact_text(c.kind, c.value, c.label),
+                                date_note=date_note)
+        self.env.globals.update(help_groups=grouped, is_checked=is_checked)
         # Where a link to another lesson or page goes: inside the workbook, which holds every
         # lesson and every page for all; elsewhere such links print as plain words.
         self.anchors = self._anchors(())
@@ -177,14 +180,24 @@ class Assembler:
     def _context_card(self, spec: DocSpec) -> dict[str, Any]:
         region = self.project.resources.regions[spec.region]
         # On a card 54 mm tall every line counts: phone and text contacts first, then the rest.
-        lines = []
-        for r in region.resources:
-            if r.crisis:
+        # Lines for everyone come in full; lines for a group (young people, LGBTQ+ people,
+        # Indigenous peoples) follow under the group's name with one contact each. A line that
+        # rests on secondary sources is starred, and the foot says what the star means.
+        lines, groups = [], []
+        crisis = [r for r in region.resources if r.crisis]
+        for key, heading, group in grouped(crisis):
+            rows = []
+            for r in group:
                 contacts = [c for c in r.contacts if c.kind in ("call", "text")] or r.contacts[:1]
-                lines.append({"name": r.name, "contacts": contacts[:3], "hours": r.hours})
-        return {"card_region": region, "crisis": lines, "sheet": card_sheet(self.opts.paper),
-                "dense": sum(1 + len(x["contacts"]) for x in lines) > 7,
-                "verified": max((r.verified_on for r in region.resources if r.crisis), default=None)}
+                rows.append({"name": r.name, "contacts": contacts[:3] if key == "everyone" else contacts[:1],
+                             "hours": r.hours, "star": not is_checked(r)})
+            if key == "everyone":
+                lines = rows
+            else:
+                groups.append({"heading": heading, "lines": rows})
+        size = sum(1 + len(x["contacts"]) for x in lines) + sum(1 + len(g["lines"]) for g in groups)
+        return {"card_region": region, "crisis": lines, "groups": groups, "sheet": card_sheet(self.opts.paper),
+                "dense": size > 7, "footnote": card_footnote(crisis)}
 
     def _context_certificate(self, spec: DocSpec) -> dict[str, Any]:
         return {"modules": self.project.modules}

@@ -7,7 +7,9 @@ import re
 
 from builder.model.blocks import find_blocks
 from builder.model.project import Document
+from builder.model.schema import Region
 from builder.render import Artifact
+from builder.render.helplines import date_note, grouped, is_checked
 from builder.render.site.context import (
     ABOUT,
     DOWNLOADS,
@@ -159,27 +161,43 @@ def render_help(ctx: SiteContext) -> SitePage:
            '!!! help "If a life is in danger"',
            f"    Call **[{md_text(region.emergency)}](tel:{emergency})** now."
            + (f" {md_text(region.emergency_notes)}" if region.emergency_notes else ""), ""]
-    crisis = [r for r in region.resources if r.crisis]
-    other = [r for r in region.resources if not r.crisis]
-    for title, group in (("Crisis lines", crisis), ("More support", other)):
-        if not group:
-            continue
-        out += [f"## {title}", ""]
-        for res in group:
-            out += [f"### {md_text(res.name)}", "", *[f"- {contact_md(c)}" for c in res.contacts], "",
-                    f"**When:** {md_text(res.hours)}  ", f"**For:** {md_text(res.who_for)}"]
-            if res.languages:
-                out[-1] += "  "
-                out.append(f"**Languages:** {md_text(', '.join(res.languages))}")
-            out += [""]
-            if res.notes:
-                out += [md_text(res.notes), ""]
-            out += [f"Details checked on {res.verified_on.isoformat()}.", "{ .course-meta }", ""]
+    out += help_lines_md(region)
     out += ["## If you are somewhere else", "",
             (f"This copy of the course lists services in {md_text(region.name)}. If you are in another "
             "country, call your local emergency number (for example 911, 999, 112 or 000) if a life is in "
             "danger, and ask your facilitator for local crisis lines."), ""]
     return SitePage(HELP, "Get help now", "\n".join(out), "curriculum/resources.yaml")
+
+
+def help_lines_md(region: Region) -> list[str]:
+    """The help page's lines, grouped by who they are for (crisis lines first in each group),
+    each with its honest date: "Checked on the service's website on ..." only for a check on
+    the service's own page, "Last reviewed ... from secondary sources" otherwise."""
+    out: list[str] = []
+    for key, heading, group in grouped(region.resources):
+        crisis = [r for r in group if r.crisis]
+        other = [r for r in group if not r.crisis]
+        sections = ((("Crisis lines", crisis), ("More support", other)) if key == "everyone"
+                    else ((heading, crisis + other),))
+        for title, entries in sections:
+            if not entries:
+                continue
+            out += [f"## {title}", ""]
+            for res in entries:
+                out += [f"### {md_text(res.name)}", "", *[f"- {contact_md(c)}" for c in res.contacts], "",
+                        f"**When:** {md_text(res.hours)}  ", f"**For:** {md_text(res.who_for)}"]
+                if res.languages:
+                    out[-1] += "  "
+                    out.append(f"**Languages:** {md_text(', '.join(res.languages))}")
+                out += [""]
+                if res.notes:
+                    out += [md_text(res.notes), ""]
+                note = md_text(date_note(res))
+                if res.source and res.source.startswith("https://"):
+                    note += f" [{md_text(res.name)} website]({res.source})"
+                cls = "course-meta" if is_checked(res) else "course-meta course-meta--secondary"
+                out += [note, f"{{ .{cls.replace(' ', ' .')} }}", ""]
+    return out
 
 
 def render_downloads(ctx: SiteContext) -> SitePage:
