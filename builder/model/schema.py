@@ -215,9 +215,17 @@ class Resource(Node):
 
 class Region(Node):
     name: str = Field(min_length=1)
+    place: str | None = Field(
+        None, description='The region as a sentence names it after "in" or "for", when that differs '
+        'from `name`: "the United States". Default: `name`.')
     emergency: str = Field(min_length=1, description="The emergency number, e.g. 911.")
     emergency_notes: str | None = None
     resources: list[Resource] = Field(min_length=1)
+
+    @property
+    def place_name(self) -> str:
+        """The region as it reads in a sentence: "in the United States", "in Ireland"."""
+        return self.place or self.name
 
 
 class Resources(Node):

@@ -117,7 +117,7 @@ def test_help_blocks_get_the_regions_crisis_lines(pdfs: PdfSet) -> None:
     flat = squash(text(pdfs["workbook.pdf"]))
     i = flat.index("HELP-BLOCK-MARKER")
     tail = flat[i:i + 300]
-    assert "Help now in United States" in tail
+    assert "Help now in the United States" in tail
     assert "Emergency: 911" in tail
     assert "988 Suicide & Crisis Lifeline: Call or text 988" in tail
 

@@ -248,7 +248,7 @@ def crisis_lines_element(region: Region) -> etree.Element:
     """The region's emergency number and crisis lines, as appended to every help block."""
     box = etree.Element("div", {"class": "crisis-lines"})
     title = etree.SubElement(box, "p", {"class": "crisis-lines-title"})
-    title.text = f"Help now in {region.name}"
+    title.text = f"Help now in {region.place_name}"
     ul = etree.SubElement(box, "ul")
     li = etree.SubElement(ul, "li")
     strong = etree.SubElement(li, "strong")

@@ -84,7 +84,7 @@ def render_home(ctx: SiteContext, start: list[Document]) -> SitePage:
             "to see what they mean. Printable handouts and other files are on the "
             f"[downloads page]({ctx.link(HOME, DOWNLOADS)})."), "",
             (f"If you need support, the **Get help now** link at the top of every page lists crisis lines "
-            f"for {md_text(ctx.region.name)}."), ""]
+            f"for {md_text(ctx.region.place_name)}."), ""]
     if start:
         out += ["## Before you start", "", '<div class="grid cards" markdown>', ""]
         for doc in start:
@@ -156,14 +156,14 @@ def render_help(ctx: SiteContext) -> SitePage:
     region = ctx.region
     emergency = re.sub(r"[^0-9+]", "", region.emergency)
     out = ["# Get help now", "",
-           (f"Support and crisis lines in {md_text(region.name)}. You do not have to be in crisis to "
+           (f"Support and crisis lines in {md_text(region.place_name)}. You do not have to be in crisis to "
            "contact them, and you can contact them for someone else."), "",
            '!!! help "If a life is in danger"',
            f"    Call **[{md_text(region.emergency)}](tel:{emergency})** now."
            + (f" {md_text(region.emergency_notes)}" if region.emergency_notes else ""), ""]
     out += help_lines_md(region)
     out += ["## If you are somewhere else", "",
-            (f"This copy of the course lists services in {md_text(region.name)}. If you are in another "
+            (f"This copy of the course lists services in {md_text(region.place_name)}. If you are in another "
             "country, call your local emergency number (for example 911, 999, 112 or 000) if a life is in "
             "danger, and ask your facilitator for local crisis lines."), ""]
     return SitePage(HELP, "Get help now", "\n".join(out), "curriculum/resources.yaml")

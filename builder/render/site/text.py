@@ -185,7 +185,7 @@ def crisis_lines_md(region: Region, help_link: str) -> list[str]:
     emergency = md_text(region.emergency)
     lines.append(f"- **Emergency**: call [{emergency}](tel:{re.sub(r'[^0-9+]', '', region.emergency)})"
                  f" if a life is in danger right now.")
-    lines += ["", f"[All support services in {md_text(region.name)}]({help_link})"]
+    lines += ["", f"[All support services in {md_text(region.place_name)}]({help_link})"]
     return lines
 
 
