@@ -191,6 +191,7 @@ def test_help_blocks_get_the_regions_crisis_lines(participant_site: Site) -> Non
 def test_help_page_and_header_link(participant_site: Site) -> None:
     text = text_of(participant_site, "help")
     assert "Call 911 now." in text and "988 Suicide & Crisis Lifeline" in text
+    assert "Support and crisis lines in the United States." in text and "in United States" not in text
     assert "Samaritans" not in text  # another region
     for page in participant_site.html_files():
         links = lxml.html.fromstring(page.read_bytes()).xpath("//header//a[@data-course-help]")
@@ -397,3 +398,15 @@ def test_downloads_say_where_organisers_get_the_lms_files(participant_site: Site
     fac = doc(facilitator_site, "downloads")
     assert fac.xpath("//a[contains(@href, 'quizzes/moodle.xml')]")
     assert "do not share them with participants" in text_of(facilitator_site, "downloads")
+
+
+def test_every_region_reads_naturally_in_a_sentence() -> None:
+    """"in United States" is wrong English: the region data says how a sentence names it."""
+    from builder.model.load import load_project
+    from tests.helpers import REPO
+
+    project, _ = load_project(REPO)
+    assert project is not None
+    expected = {"us": "the United States", "uk": "the United Kingdom", "ie": "Ireland", "ca": "Canada",
+                "au": "Australia"}
+    assert {k: r.place_name for k, r in project.resources.regions.items() if k in expected} == expected
