@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path
 
-from builder.checks.texts import local_target, markdown_links, mask_code
+from builder.model.texts import local_target, markdown_links, mask_code
 from builder.model.project import Document, Project
 
 PUBLISHED_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".pdf",
