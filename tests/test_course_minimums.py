@@ -34,19 +34,23 @@ def course() -> Project:
 def test_six_modules_in_order(course: Project) -> None:
     assert [m.id for m in course.modules] == ["M1", "M2", "M3", "M4", "M5", "M6"]
     total = sum(m.data.duration for m in course.modules)
-    assert 6 * 60 <= total <= 8 * 60  # a full course of 6 to 8 hours
+    # Issue 12: a timetable a group can deliver, about 9 to 10 hours with the welcome, breaks
+    # and the pre/post test; the modules themselves take 8 to 10 hours.
+    assert 8 * 60 <= total <= 10 * 60
 
 
 @pytest.mark.parametrize("index", range(6))
 def test_module_minimums(course: Project, index: int) -> None:
     m = course.modules[index]
-    assert 3 <= len(m.objectives) <= 6
+    assert 3 <= len(m.objectives) <= 8  # M5 has 8 since issue 12 (online messages, postvention)
     for o in m.objectives:
         assert o.text.split()[0] in OBSERVABLE, f"{o.id} should start with an observable action: {o.text}"
-    assert 4 <= len(m.lessons) <= 6
+    assert 4 <= len(m.lessons) <= 8
     for lesson in m.lessons:
         words = count_words(lesson.body)
-        assert 600 <= words <= 1250, f"{lesson.path}: {words} words"
+        # 600 to 1400 words; the pace (words per minute of `duration`) is checked by
+        # `course check` (timing.words-per-minute), which the fixture keeps clean.
+        assert 600 <= words <= 1400, f"{lesson.path}: {words} words"
     kinds = Counter(a.kind for a in m.data.activities)
     assert kinds["role-play"] >= 1 and kinds["discussion"] >= 1
     assert kinds["reflection"] + kinds["worksheet"] >= 1
