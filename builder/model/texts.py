@@ -43,6 +43,9 @@ NOT_PROSE = frozenset({
     # A source's address is a citation checked by `sources.url`, not a link in the course text;
     # a session plan's slot kind, start time and form id are settings.
     "url", "slot", "start", "form",
+    # Bibliographic data (agency names such as the Substance Abuse and Mental Health Services
+    # Administration, titles of papers): checked by the `sources.*` rules, not as course prose.
+    "sources",
 })
 
 
