@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -64,10 +65,27 @@ def _help_root(argv: Sequence[str]) -> Path | None:
     return root if root.is_dir() else None
 
 
+# Exit status when the reader of our output went away (`course schema | head -1`): as if
+# killed by SIGPIPE, the way other command-line tools end in a pipe.
+BROKEN_PIPE = 128 + 13
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = _run(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()  # a closed pipe shows here, not at exit as "Exception ignored"
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return BROKEN_PIPE
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser(_help_root(argv))
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version, usage errors: argparse has printed them
+        return e.code if isinstance(e.code, int) else 2
     args.root = args.root.resolve()
     if not args.root.is_dir():
         warn(f"course: error: {args.root} is not a folder")
@@ -82,3 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         warn("course: interrupted")
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush of what is still
+    buffered cannot fail again (and print a traceback) after the pipe closed."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture it)
+        pass

@@ -14,8 +14,8 @@ from pathlib import Path
 from builder.cli.common import UsageError, checked, print_text, project_path, say, shown, warn
 from builder.util import write_atomic
 
-HELP = "export quiz banks for an LMS"
-DEFAULT_OUT = Path("exports")
+HELP = "export quiz banks for an LMS (into build/exports/)"
+DEFAULT_OUT = Path("build/exports")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -24,7 +24,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="moodle | gift | aiken | qti12 | qti21 | cc11 | json | csv")
     p.add_argument("--module", help="one module (id, number or folder); default all")
     p.add_argument("--form", help="a form from quizzes/forms.yaml instead of the banks")
-    p.add_argument("--out", type=Path, help="output file or folder")
+    p.add_argument("--out", type=Path,
+                   help=f"output file or folder, relative to the project (default: {DEFAULT_OUT}/, git-ignored)")
 
 
 def _targets(out: Path, names: list[str]) -> dict[str, Path]:

@@ -10,7 +10,8 @@
     course print certificate       the certificate of completion
     course print list              what can be printed
 
-PDFs go to `print/` in the project unless `--out` names a folder (or, for one PDF, a file).
+PDFs go to `build/print/` in the project (git-ignored) unless `--out` names a folder (or, for
+one PDF, a file).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
     from builder.model.project import Project
     from builder.render.print.documents import DocSpec
 
-HELP = "build one printable PDF"
-DEFAULT_OUT = Path("print")
+HELP = "build one printable PDF (into build/print/)"
+DEFAULT_OUT = Path("build/print")
 
 
 def add_arguments(p: argparse.ArgumentParser, root: Path | None = None) -> None:
@@ -36,7 +37,8 @@ def add_arguments(p: argparse.ArgumentParser, root: Path | None = None) -> None:
     p.add_argument("--paper", choices=["a4", "letter"], default=None,
                    help="paper size (default: the usual paper of the region: letter for us, ca)")
     p.add_argument("--region", help=region_help(root))
-    p.add_argument("--out", type=Path, help="output file or folder")
+    p.add_argument("--out", type=Path,
+                   help=f"output file or folder (default: {DEFAULT_OUT}/ in the project, git-ignored)")
 
 
 def run(args: argparse.Namespace) -> int:

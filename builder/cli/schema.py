@@ -7,12 +7,13 @@ from pathlib import Path
 
 from builder.cli.common import project_path, say, shown
 
-HELP = "write JSON Schemas for editors"
-DEFAULT_OUT = Path("schema")
+HELP = "write JSON Schemas for editors (into build/schema/)"
+DEFAULT_OUT = Path("build/schema")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                   help=f"output folder, relative to the project (default: {DEFAULT_OUT}/, git-ignored)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -36,7 +36,7 @@ def test_mistakes_are_explained(tmp_path: Path, args: list[str], message: str) -
     assert run.code == 2
     assert run.err.startswith(message), run.err
     assert "Traceback" not in run.err + run.out
-    assert not (root / "print").exists()
+    assert not (root / "build").exists()
 
 
 def test_a_broken_course_is_not_printed(tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_a_broken_course_is_not_printed(tmp_path: Path) -> None:
     assert run.code == 1
     assert "modules/01-first-steps/module.yaml:" in run.out and "error:" in run.out
     assert "print stopped" in run.err
-    assert not (root / "print").exists()
+    assert not (root / "build").exists()
 
 
 @pytest.mark.pdf
@@ -67,5 +67,5 @@ def test_default_folder_and_region_paper(tmp_path: Path) -> None:
     root = course_copy(tmp_path)
     run = run_cli("print", "certificate", "--root", str(root))  # the course's region is us: letter
     assert run.code == 0, run.out + run.err
-    pdf = root / "print" / "certificate.pdf"
+    pdf = root / "build" / "print" / "certificate.pdf"
     assert pdfinfo(pdf)["Page size"].startswith("792 x 612")

@@ -54,7 +54,7 @@ def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
     root = course_copy(tmp_path)
     run = run_cli("export", "quizzes", "--root", str(root), *args)
     assert run.code == 2 and message in run.err and "Traceback" not in run.err
-    assert not (root / "exports").exists()
+    assert not (root / "build").exists()
 
 
 def test_bad_course_prints_diagnostics_and_writes_nothing(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_bad_course_prints_diagnostics_and_writes_nothing(tmp_path: Path) -> Non
     run = run_cli("export", "quizzes", "--root", str(root), "--format", "moodle")
     assert run.code == 1
     assert any(line.startswith("quizzes/02-second-steps.yaml:") and "[question.correct]" in line for line in run.lines)
-    assert "Traceback" not in run.err and not (root / "exports").exists()
+    assert "Traceback" not in run.err and not (root / "build").exists()
 
 
 def test_build_writes_what_it_plans_byte_identically(tmp_path: Path, monkeypatch) -> None:
