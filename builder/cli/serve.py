@@ -11,6 +11,8 @@ lists them, but run `course build` to make them.
 from __future__ import annotations
 
 import argparse
+import html
+import re
 import shutil
 import sys
 import tempfile
@@ -47,10 +49,18 @@ class Preview:
         self.site_dir = Path(tempfile.mkdtemp(prefix="course-serve-"))
         self.ready = threading.Event()
         self.builds = 0  # finished builds, for tests and the log line
-        self.server = LiveReloadServer(builder=self.rebuild, host=host, port=port, root=str(self.site_dir),
+        self.problems = ""  # what the last rebuild reported, shown on every page until it is fixed
+        self.kept = False  # whether the last rebuild failed and the previous site stayed up
+        self._shown: list[str] = []
+        self.server = LiveReloadServer(builder=self._build, host=host, port=port, root=str(self.site_dir),
                                        polling_interval=0.2)
         self.server.build_delay = 0.05
         self.server.error_handler = self._error_page
+        inject = self.server._inject_js_into_html
+        # Every HTML page the preview serves gets the live-reload script (MkDocs) and, while the
+        # last rebuild reported problems, a panel at the top that lists them.
+        self.server._inject_js_into_html = (  # type: ignore[method-assign]
+            lambda content, epoch: inject(self._with_problems(content), epoch))
         for name in WATCHED:
             if (root / name).is_dir():
                 self.server.watch(str(root / name))
@@ -64,6 +74,18 @@ class Preview:
         """Load the course and rebuild the site; on errors, report them and keep the last site.
         Returns whether the site was rebuilt."""
         started = time.monotonic()
+        self._shown = []
+        rebuilt = False
+        try:
+            rebuilt = self._rebuild(started)
+            return rebuilt
+        finally:
+            self.problems, self.kept = "".join(self._shown), not rebuilt
+
+    def _build(self) -> None:
+        self.rebuild()
+
+    def _rebuild(self, started: float) -> bool:
         project, diags = load_project(self.root)
         errors = [d for d in diags if d.severity == "error"]
         if errors:
@@ -71,7 +93,7 @@ class Preview:
         # A file that does not load would drop its pages: keep showing the last good site
         # until it is fixed. Only the first build shows whatever loads.
         if project is None or (errors and self.builds):
-            self._say("course serve: kept the last good site; fix the errors above")
+            self._say("course serve: kept the last good site; fix the errors above", shown=True)
             return False
         from builder.render.site import page_cache, prepare_site, run_mkdocs
 
@@ -111,15 +133,45 @@ class Preview:
 
     def _error_page(self, code: int) -> bytes | None:
         page = self.site_dir / f"{code}.html"
-        return page.read_bytes() if code == 404 and page.is_file() else None
+        if code == 404 and page.is_file():
+            return page.read_bytes()
+        if code == 404 and self.problems:  # nothing built yet: the problems are the page
+            html_page = (b"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+                         b"<title>Course preview: problems</title></head><body></body></html>")
+            return self.server._inject_js_into_html(html_page, self.server._visible_epoch)  # type: ignore[no-any-return]
+        return None
+
+    def _with_problems(self, content: bytes) -> bytes:
+        """`content` (an HTML page) with the problems of the last rebuild at the top of its body."""
+        if not self.problems:
+            return content
+        match = re.search(rb"<body[^>]*>", content)
+        at = match.end() if match else 0
+        return content[:at] + problems_panel(self.problems, self.kept).encode() + content[at:]
 
     def _report(self, diags: list[Diagnostic], files: int) -> None:
-        self.out.write(format_text(diags, files))
+        text = format_text(diags, files)
+        self._shown.append(text)
+        self.out.write(text)
         self.out.flush()
 
-    def _say(self, line: str) -> None:
+    def _say(self, line: str, shown: bool = False) -> None:
+        if shown:
+            self._shown.append(line + "\n")
         self.out.write(line + "\n")
         self.out.flush()
+
+
+def problems_panel(text: str, kept: bool) -> str:
+    """A panel listing what the last rebuild reported, as the terminal shows it."""
+    what = ("This page is from the last build that worked. Fix the problems and save: the page reloads."
+            if kept else "Fix them and save: the page reloads.")
+    return ('<div id="course-serve-problems" role="alert" style="position:relative;z-index:10;margin:0;'
+            'padding:1em 1.5em;background:#fff4f4;color:#5c0000;border-bottom:4px solid #b00020;'
+            'font:16px/1.5 system-ui,sans-serif">'
+            '<h2 style="margin:0 0 .5em;font-size:1.25em">course serve found problems in the course</h2>'
+            f'<p style="margin:0 0 .5em">{what}</p>'
+            f'<pre style="white-space:pre-wrap;margin:0;font-size:14px">{html.escape(text)}</pre></div>')
 
 
 def _planned(project: Project, opts: BuildOptions) -> list[Artifact]:

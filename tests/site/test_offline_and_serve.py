@@ -89,3 +89,41 @@ def test_serve_reloads_the_browser_after_an_edit(tmp_path: Path, open_page) -> N
         thread.join(10)
     assert not thread.is_alive()
     assert not preview.site_dir.exists()
+
+
+def test_serve_shows_build_errors_in_the_page(tmp_path: Path, open_page) -> None:  # type: ignore[no-untyped-def]
+    """A broken file: the terminal and the open page both show the diagnostics (the page live
+    reloads into them, over the last good site); fixing the file takes them away again."""
+    root = course_copy(tmp_path)
+    log = io.StringIO()
+    preview = Preview(root, region=None, audience="participant", port=0, out=log)
+    thread = threading.Thread(target=preview.serve, daemon=True)
+    thread.start()
+    try:
+        assert preview.ready.wait(30), log.getvalue()
+        page = open_page(preview.url, ignore_errors=("Network error",))
+        page.goto(preview.url + "modules/01-first-steps/")
+        page.wait_for_load_state("load")
+        panel = page.locator("#course-serve-problems")
+        expect(panel).to_have_count(0)
+        module = root / "modules/01-first-steps/module.yaml"
+        good = module.read_text()
+        _edit(module, "duration: 45", "duration: [")
+        # No navigation: live reload brings the page back with the problems on it.
+        expect(panel).to_contain_text("modules/01-first-steps/module.yaml:", timeout=20_000)
+        expect(panel).to_contain_text("error:")
+        expect(panel).to_contain_text("last build that worked")
+        expect(page.locator("article h1")).to_have_text("Module 1: First steps")  # the last good page
+        line = next(li for li in log.getvalue().splitlines() if li.startswith("modules/01-first-steps/module.yaml:"))
+        expect(panel).to_contain_text(line)  # the same line as in the terminal
+        # Any other page shows them too, until the file is fixed.
+        with urllib.request.urlopen(preview.url + "help/", timeout=20) as response:
+            assert 'id="course-serve-problems"' in response.read().decode()
+        module.write_text(good)
+        expect(panel).to_have_count(0, timeout=20_000)
+        with urllib.request.urlopen(preview.url + "help/", timeout=20) as response:
+            assert 'id="course-serve-problems"' not in response.read().decode()
+    finally:
+        preview.shutdown()
+        thread.join(10)
+    assert not thread.is_alive()
