@@ -7,6 +7,8 @@ went to a host other than the site's own server.
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -195,6 +197,52 @@ def test_facilitator_edition_shows_notes_and_banner(facilitator_site: Site, open
     page.goto(facilitator_site.url + LESSON)
     assert page.locator(".md-banner").get_by_text("Facilitator edition.").is_visible()
     assert "FACILITATOR-ONLY-MARKER" in page.locator(".admonition.facilitator").inner_text()
+
+
+@pytest.mark.parametrize("edition", ["participant", "facilitator"])
+def test_crisis_numbers_are_large_tap_targets_on_a_phone(edition: str, request: pytest.FixtureRequest,
+                                                        open_page) -> None:  # type: ignore[no-untyped-def]
+    """Every tel: and sms: link, on the help page and in a lesson's help block, measures at
+    least 44 x 44 CSS px on a 390 px wide phone (WCAG 2.5.5, target size)."""
+    site: Site = request.getfixturevalue(f"{edition}_site")
+    page = open_page(site.url, width=390, height=844)
+    measured = {}
+    for url in ("help/", "modules/02-second-steps/02-getting-help/"):
+        page.goto(site.url + url)
+        page.evaluate("document.fonts.ready")
+        links = page.locator("article a[href^='tel:'], article a[href^='sms:']")
+        assert links.count() >= 2, url  # 988 and 911
+        for i in range(links.count()):
+            box = links.nth(i).bounding_box()
+            assert box is not None
+            measured[f"{url} {links.nth(i).get_attribute('href')} #{i}"] = (round(box["width"]), round(box["height"]))
+    assert {k: v for k, v in measured.items() if v[0] < 44 or v[1] < 44} == {}
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("size", [(390, 500), (1366, 500)], ids=["phone", "desktop"])
+def test_facilitator_banner_stays_in_view_and_is_printed(facilitator_site: Site, open_page, tmp_path: Path,
+                                                         size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(facilitator_site.url, width=size[0], height=size[1])
+    page.goto(facilitator_site.url + "modules/02-second-steps/02-getting-help/")
+    banner = page.locator(".md-banner")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_function("window.scrollY > 200")
+    box = banner.bounding_box()
+    assert box is not None and banner.is_visible()
+    assert box["y"] == 0 and 0 < box["height"] <= 40, box  # in view, at the top, one line
+    assert "Facilitator edition." in banner.inner_text()
+    header = page.locator("header.md-header").bounding_box()
+    assert header is not None and header["y"] >= box["y"] + box["height"] - 1, (header, box)  # not covered
+    page.emulate_media(media="print")
+    assert banner.is_visible() and banner.evaluate("e => getComputedStyle(e).display") != "none"
+    assert "This site includes facilitator notes and answer keys." in banner.inner_text()
+    # Printed (Chromium's own PDF of the page), the banner heads the first page.
+    printed = tmp_path / "page.pdf"
+    printed.write_bytes(page.pdf())
+    first = subprocess.run(["pdftotext", "-l", "1", str(printed), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert " ".join(first.split()).startswith("Facilitator edition. This site includes facilitator notes"), first[:200]
 
 
 def test_axe_on_every_page(participant_site: Site, facilitator_site: Site, open_page) -> None:  # type: ignore[no-untyped-def]
