@@ -94,7 +94,7 @@ def strip_blocks(body: str, kinds: frozenset[str] = FACILITATOR_KINDS) -> str:
 
 # What a block without a title is called in print and on the site (the kind, in words).
 DEFAULT_TITLES: dict[str, str] = {
-    "facilitator": "For facilitators",
+    "facilitator": "Facilitator notes",
     "activity": "Activity",
     "reflection": "Reflection",
     "scenario": "Scenario",
@@ -110,14 +110,34 @@ DEFAULT_TITLES: dict[str, str] = {
 }
 
 
+def facilitator_title(title: str | None) -> str:
+    """A facilitator block's title says who it is for: "Facilitator notes", or that before the
+    author's title ("Teaching this lesson" -> "Facilitator notes: teaching this lesson"). A
+    title that already names facilitators is kept as written."""
+    label = DEFAULT_TITLES["facilitator"]
+    if not title or not title.strip():
+        return label
+    if "facilitator" in title.lower():
+        return title
+    first, sep, rest = title.strip().partition(" ")
+    if first[:1].isupper() and first[1:].islower():  # "Teaching", not "PowerPoint", "UK" or "I"
+        first = first.lower()
+    return f"{label}: {first}{sep}{rest}"
+
+
 def with_default_titles(body: str) -> str:
-    """Give every untitled block its title in words (`!!! content-note` -> "Content note").
+    """Give every untitled block its title in words (`!!! content-note` -> "Content note"),
+    and every facilitator block a title that says so (`facilitator_title`).
 
     Only opening lines change, so line numbers stay as authored.
     """
     lines = body.split("\n")
     for b in find_blocks(body):
-        if b.title is None and b.kind in DEFAULT_TITLES:
+        if b.kind in FACILITATOR_KINDS:
+            line = lines[b.start]
+            end = line.index(b.kind) + len(b.kind)
+            lines[b.start] = f'{line[:end]} "{facilitator_title(b.title)}"'
+        elif b.title is None and b.kind in DEFAULT_TITLES:
             line = lines[b.start]
             end = line.index(b.kind) + len(b.kind)
             lines[b.start] = f'{line[:end]} "{DEFAULT_TITLES[b.kind]}"{line[end:].rstrip()}'

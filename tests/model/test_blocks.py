@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from builder.model.blocks import find_blocks, strip_blocks, with_default_titles
+from builder.model.blocks import facilitator_title, find_blocks, strip_blocks, with_default_titles
 
 BODY = """## Title
 
@@ -34,6 +34,7 @@ def test_default_titles_keep_line_numbers() -> None:
     assert titled.split("\n")[2] == '!!! content-note "Content note"'
     assert titled.split("\n")[5] == '!!! tip "Own title"'
     assert titled.split("\n")[9] == "!!! note"  # in a code fence: untouched
+    assert titled.split("\n")[13] == '!!! facilitator "Facilitator notes"'
     assert titled.count("\n") == BODY.count("\n")
 
 

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from builder.diagnostics import Diagnostic, diag, register
-from builder.model.blocks import FACILITATOR_KINDS, find_blocks, strip_blocks, with_default_titles
+from builder.model.blocks import FACILITATOR_KINDS, facilitator_title, find_blocks, strip_blocks, with_default_titles
 from builder.model.project import Document, Lesson, Module, Project
 from builder.model.schema import Activity, Region
 from builder.model.where import Where
@@ -98,7 +98,7 @@ class Assembler:
         for b in find_blocks(lesson.body):
             if b.kind in FACILITATOR_KINDS:
                 ctx = DocContext(lesson.path, lesson.body_line + b.start + 1, 3, anchor(lesson.slug, "fn"))
-                out.append((b.title, Markup(self.md.block("\n".join(b.lines(lines)), ctx))))
+                out.append((facilitator_title(b.title), Markup(self.md.block("\n".join(b.lines(lines)), ctx))))
         return out
 
     def diagnostics(self) -> list[Diagnostic]:
