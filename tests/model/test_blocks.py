@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from builder.model.blocks import facilitator_title, find_blocks, strip_blocks, with_default_titles
 
 BODY = """## Title
@@ -41,3 +43,17 @@ def test_default_titles_keep_line_numbers() -> None:
 def test_strip_blocks_drops_facilitator_notes_only() -> None:
     out = strip_blocks(BODY)
     assert "Secret." not in out and "Kept." in out and "Done." in out
+
+
+@pytest.mark.parametrize(("title", "shown"), [
+    (None, "Facilitator notes"),
+    ("Teaching this lesson", "Facilitator notes: teaching this lesson"),
+    ("Running this lesson", "Facilitator notes: running this lesson"),
+    ("UK schools", "Facilitator notes: UK schools"),
+    ("PowerPoint slides", "Facilitator notes: PowerPoint slides"),
+    ("Notes for the facilitator", "Notes for the facilitator"),
+])
+def test_facilitator_blocks_say_who_they_are_for(title: str | None, shown: str) -> None:
+    assert facilitator_title(title) == shown
+    opening = "!!! facilitator" + (f' "{title}"' if title else "")
+    assert with_default_titles(f"{opening}\n    Text.\n").split("\n")[0] == f'!!! facilitator "{shown}"'
