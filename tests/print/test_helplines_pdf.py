@@ -38,13 +38,16 @@ def _course(tmp: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_line_pdfs(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """Each region's crisis card, and the UK's Module 1 handout (its crisis box), on A4."""
+    """Each region's crisis card, and the UK's Module 1 handout (its crisis box) and workbook
+    (its list of every service), on A4."""
 
     def build(folder: Path) -> None:
         project, diags = load_project(_course(folder))
         assert project is not None, [d.format() for d in diags]
         for region in REGIONS:
-            specs = select(project, "card", region) + (select(project, "handout:M1", region) if region == "uk" else [])
+            specs = select(project, "card", region)
+            if region == "uk":
+                specs += select(project, "handout:M1", region) + select(project, "workbook", region)
             render_specs(project, specs, folder / "out", options(region=region))
 
     return shared_dir(tmp_path_factory, worker_id, "real-lines", build) / "out"
@@ -91,3 +94,15 @@ def test_handout_crisis_box_dates_each_line_honestly(real_line_pdfs: Path) -> No
     assert "Checked" not in samaritans
     young = box[box.index("For young people"):]
     assert "Childline: Call 0800 1111 (free)" in young and "PAPYRUS HOPELINE247: Call 0800 068 4141" in young
+
+
+def test_workbook_lists_every_service_by_group_with_its_date(real_line_pdfs: Path) -> None:
+    workbook = real_line_pdfs / "workbook.pdf"
+    text = squash(" ".join(page_texts(workbook)))
+    back = text[text.rindex("For everyone"):]  # the list of every service at the back
+    assert back.index("Samaritans") < back.index("NHS 111") < back.index("For young people") < back.index("Childline")
+    nhs = back[back.index("NHS 111"):back.index("For young people")]
+    assert "Last reviewed on 6 December 2026 from secondary sources; confirm before relying on it." in nhs
+    assert "Checked" not in nhs and "https://www.nhs.uk/" in nhs
+    shout = back[back.index("Shout"):back.index("NHS 111")]
+    assert "Checked on the service's website on 6 December 2026." in shout
