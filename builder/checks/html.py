@@ -28,6 +28,7 @@ from typing import Iterator
 from builder.checks.texts import (
     Link, Text, blank, line_starts, markdown_links, mask_code, project_texts, short, url_scheme,
 )
+from builder.markdown import SAFE_TAGS
 from builder.diagnostics import Diagnostic, diag, register
 from builder.model.project import Project
 from builder.model.where import Where
@@ -36,16 +37,7 @@ HTML_TAG = register("html.tag", "Raw HTML outside the safe subset, e.g. <script>
 HTML_ATTRIBUTE = register("html.attribute", "An HTML attribute that is not allowed, e.g. onclick= or style=.")
 HTML_URL = register("html.url", "A javascript:, vbscript: or data: URL.")
 
-# The safe subset: tag -> attributes it may carry.
-SAFE_TAGS: dict[str, frozenset[str]] = {
-    "abbr": frozenset({"title"}),
-    "br": frozenset(),
-    "kbd": frozenset(),
-    "mark": frozenset(),
-    "small": frozenset(),
-    "sub": frozenset(),
-    "sup": frozenset(),
-}
+# The safe subset (tag -> attributes it may carry) is the renderers' too: builder.markdown.
 # Keys an attribute list (`{: key=value }`) may set besides `#id` and `.class`.
 ATTR_LIST_KEYS = frozenset({"alt", "dir", "height", "lang", "title", "width"})
 BAD_SCHEMES = frozenset({"javascript", "vbscript", "data"})

@@ -1,7 +1,7 @@
 """Markdown to HTML for print: the site's block kinds, reshaped for paper.
 
-Lessons and pages use Python-Markdown with the same extensions as the site (admonition,
-pymdownx.details, tables, attr_list, abbr). A tree processor then adapts the result to one
+Lessons and pages use the print target of `builder.markdown` (the site's extensions, the one
+raw-HTML subset, comment lines blanked). A tree processor then adapts the result to one
 long printed document:
 
 - headings move down (a lesson's `##` becomes `h3` under the module `h1` and lesson `h2`),
@@ -24,16 +24,11 @@ from pathlib import Path
 
 import markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import HtmlInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from builder.markdown import convert, new_markdown, unwrap_paragraph
 from builder.model.schema import Region
 from builder.render.helplines import date_note, grouped, is_checked
-
-# The site's extensions (mkdocs.yml), minus md_in_html, which needs raw HTML blocks.
-EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "tables", "toc", "pymdownx.details",
-              "pymdownx.superfences", "pymdownx.tabbed"]
-EXTENSION_CONFIGS = {"toc": {"permalink": False}, "pymdownx.tabbed": {"alternate_style": True}}
 
 # Ruled lines under a reflection block when the author gives no number.
 REFLECTION_LINES = 5
@@ -70,11 +65,8 @@ class PrintMarkdown:
         self.region = region
         self.problems: list[Problem] = []
         self._ext = _PrintExtension(self)
-        self._md = markdown.Markdown(extensions=[*EXTENSIONS, self._ext], extension_configs=EXTENSION_CONFIGS,
-                                     output_format="html")
-        self._inline = markdown.Markdown(extensions=["attr_list", "abbr"], output_format="html")
-        for md in (self._md, self._inline):
-            _escape_raw_html(md)
+        self._md = new_markdown("print", extensions=[self._ext])
+        self._inline = new_markdown("print-inline")
         self.ctx = DocContext(path="")
         self._blocks: dict[tuple[str, str, int, int, str], str] = {}
         self._inlines: dict[str, str] = {}
@@ -85,41 +77,14 @@ class PrintMarkdown:
         key = (text, ctx.path, ctx.line, ctx.heading_offset, ctx.id_prefix, id(ctx.anchors))
         if key not in self._blocks:
             self.ctx = ctx
-            self._md.reset()
-            self._blocks[key] = self._md.convert(text)
+            self._blocks[key] = convert(self._md, text)
         return self._blocks[key]
 
     def inline(self, text: str) -> str:
         """Convert one short Markdown string (a key point, an option) without the <p>."""
         if text not in self._inlines:
-            self._inline.reset()
-            html = self._inline.convert(text)
-            if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-                html = html[3:-4]
-            self._inlines[text] = html
+            self._inlines[text] = unwrap_paragraph(convert(self._inline, text))
         return self._inlines[text]
-
-
-# The raw HTML that `course check` allows (builder.checks.html.SAFE_TAGS, docs/format.md):
-# these tags pass through, comments (suppression markers) vanish, and anything else is
-# printed as the text the author typed: `<care>` in a question is words, not a tag.
-_SAFE_HTML = re.compile(
-    r'(<(?:/?(?:br|kbd|sup|sub|mark|small)\s*/?|abbr(?:\s+title="[^"<>]*")?|/abbr)>|<!--(?:(?!-->).)*-->)',
-    re.S)
-
-
-class _SafeHtmlInline(HtmlInlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]
-        if m.group(1).startswith("<!--"):
-            return "", m.start(0), m.end(0)
-        return super().handleMatch(m, data)
-
-
-def _escape_raw_html(md: markdown.Markdown) -> None:
-    """Only the safe subset of raw HTML survives; see `_SAFE_HTML`."""
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    md.inlinePatterns.register(_SafeHtmlInline(_SAFE_HTML.pattern, md), "html", 90)
 
 
 class _PrintExtension(Extension):
@@ -127,7 +92,7 @@ class _PrintExtension(Extension):
         super().__init__()
         self.owner = owner
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Priority below the admonition/details/attr_list processors: see the finished tree.
         md.treeprocessors.register(_PrintTree(md, self.owner), "print_tree", 1)
 
@@ -224,7 +189,7 @@ class _PrintTree(Treeprocessor):
         if not alt:
             self.owner.problems.append(Problem(ctx.path, ctx.line, f"image '{src}' has no alt text; "
                                                "tagged PDFs need a text alternative", "print.image-alt"))
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.IGNORECASE):
             self.owner.problems.append(Problem(ctx.path, ctx.line, f"image '{src}' is not a file in the "
                                                "project; print fetches nothing from outside", "print.fetch"))
             return

@@ -13,7 +13,10 @@ import re
 from functools import lru_cache
 
 import markdown
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
+
+from builder.markdown import convert, new_markdown
 
 # Characters XML 1.0 forbids (C0 controls except tab/newline/CR, surrogates, U+FFFE/F).
 # YAML cannot carry most of them, but models may be built in code (tests, forms), so the
@@ -26,7 +29,7 @@ _ALLOWED = {
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "sub", "sup", "b", "i", "span", "div",
 }
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
-_INLINE_P = re.compile(r"^<p>(.*)</p>$", re.S)
+_INLINE_P = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 
 
 def clean(text: str) -> str:
@@ -36,11 +39,8 @@ def clean(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _markdown() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=["sane_lists"], output_format="xhtml")
-    # Raw HTML in question text is shown as text, never passed through.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
+    # The LMS target of builder.markdown: raw HTML outside the allowed subset is shown as text.
+    return new_markdown("lms")
 
 
 def _sanitise(fragment: str) -> str:
@@ -78,9 +78,7 @@ def _escape_text(s: str) -> str:
 @lru_cache(maxsize=4096)
 def md_html(text: str) -> str:
     """Markdown to safe XHTML block content (paragraphs, lists, ...)."""
-    md = _markdown()
-    md.reset()
-    rendered = md.convert(clean(text))
+    rendered = convert(_markdown(), clean(text))
     out = _sanitise(rendered) if rendered.strip() else ""
     if not html_text(out) and one_line(text):
         # Markup with no words (a lone `---` or `#`): show what the author typed.

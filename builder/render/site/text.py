@@ -10,13 +10,12 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-import xml.etree.ElementTree as etree
 from functools import lru_cache
 
 import markdown
-from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
 
-from builder.model.blocks import find_blocks, strip_blocks, with_default_titles
+from builder.markdown import convert, edition_body, new_markdown, unwrap_paragraph
+from builder.model.blocks import find_blocks
 from builder.model.schema import Contact, Glossary, Region
 from builder.render.helplines import date_note, grouped
 
@@ -63,56 +62,22 @@ def relative(from_page: str, target: str) -> str:
 Abbreviations = tuple[tuple[str, str], ...]  # (term as written, definition), hashable for caching
 
 
-class _SafeMarkdown:
-    """Python-Markdown with raw HTML turned off: `<care>` in a question shows as written.
-
-    Glossary terms come in through the abbr extension's `glossary` option: appending hundreds
-    of `*[term]: …` lines to every snippet would cost quadratic parsing time."""
-
-    def __init__(self, abbr: Abbreviations) -> None:
-        ext = AbbrExtension(glossary=dict(abbr))
-        self._md = markdown.Markdown(extensions=[ext, "attr_list", "tables", "sane_lists"])
-        self._md.preprocessors.deregister("html_block")
-        self._md.inlinePatterns.deregister("html")
-        self._md.treeprocessors.register(_CachedAbbrTreeprocessor(self._md, ext.abbrs), "abbr", 7)
-
-    def convert(self, text: str) -> str:
-        self._md.reset()
-        return self._md.convert(text)
-
-
-class _CachedAbbrTreeprocessor(AbbrTreeprocessor):
-    """The abbr tree processor, but the pattern of ~500 terms is compiled once, not per call."""
-
-    _keys: tuple[str, ...] = ()
-
-    def run(self, root: etree.Element) -> None:
-        if not self.abbrs:
-            return
-        keys = tuple(self.abbrs)
-        if keys != self._keys:
-            self._keys = keys
-            alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
-            self.RE = re.compile(rf"\b(?:{alternatives})\b")
-        self.iter_element(root)
-
-
 @lru_cache(maxsize=8)
-def _renderer(abbr: Abbreviations) -> _SafeMarkdown:
-    return _SafeMarkdown(abbr)
+def _renderer(abbr: Abbreviations) -> markdown.Markdown:
+    # Glossary terms come in through the abbr extension's `glossary` option: appending
+    # hundreds of `*[term]: …` lines to every snippet would cost quadratic parsing time.
+    return new_markdown("site-fragment", glossary=dict(abbr))
 
 
 def block_html(text: str, abbr: Abbreviations = ()) -> str:
-    """Markdown rendered to HTML blocks (paragraphs, lists), raw HTML escaped."""
-    return _renderer(abbr).convert(text)
+    """Markdown rendered to HTML blocks (paragraphs, lists); raw HTML outside the allowed
+    subset is shown as the text the author typed (builder.markdown)."""
+    return convert(_renderer(abbr), text)
 
 
 def inline_html(text: str, abbr: Abbreviations = ()) -> str:
     """Markdown rendered to phrasing HTML: a single paragraph is unwrapped."""
-    out = block_html(text, abbr).strip()
-    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
-        return out[3:-4]
-    return out
+    return unwrap_paragraph(block_html(text, abbr).strip())
 
 
 def is_inline(html_text: str) -> bool:
@@ -191,10 +156,9 @@ def crisis_lines_md(region: Region, help_link: str) -> list[str]:
 
 def render_body(body: str, *, facilitator: bool, region: Region, help_link: str) -> str:
     """A lesson or page body as the site shows it: facilitator blocks dropped from the
-    participant edition, and every `!!! help` block given the region's crisis lines."""
-    if not facilitator:
-        body = strip_blocks(body)
-    body = with_default_titles(body)
+    participant edition, comment lines blanked (builder.markdown.edition_body), and every
+    `!!! help` block given the region's crisis lines."""
+    body = edition_body(body, facilitator=facilitator)
     lines = body.split("\n")
     for block in reversed(find_blocks(body)):
         if block.kind == "help":
