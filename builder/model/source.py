@@ -241,8 +241,27 @@ _DEPTH_SCAN_FROM = 2_000
 def _too_deep(text: str, path: str, line_offset: int) -> Diagnostic | None:
     if sum(text.count(m) for m in _NESTING_MARKERS) <= _DEPTH_SCAN_FROM:
         return None
+    try:
+        return _depth_scan(text, path, line_offset, _Loader)
+    except yaml.MarkedYAMLError as error:
+        # libyaml (PyYAML 6.0.4 on) has a nesting limit of its own, and reading ahead through
+        # `[[[...` its scanner meets it before the parser hands us level MAX_DEPTH + 1. The
+        # pure-Python parser has no such limit: it tells too deep (ours to report) from a real
+        # syntax error (libyaml's report stands), whatever either library calls its errors.
+        if _Loader is yaml.SafeLoader:
+            raise
+        try:
+            found = _depth_scan(text, path, line_offset, yaml.SafeLoader)
+        except yaml.YAMLError:
+            found = None
+        if found is None:
+            raise error from None
+        return found
+
+
+def _depth_scan(text: str, path: str, line_offset: int, loader: Any) -> Diagnostic | None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH + 1:  # the same node _Walker would stop at
