@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from tests.helpers import REPO, course_copy, run_cli
 from tests.site.conftest import serve
+from tests.site.support import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -154,3 +155,9 @@ def test_phone_numbers_are_tappable(help_url: str, open_page) -> None:  # type: 
              "au": ("Call 13 92 76", "tel:139276")}
     label, href = hrefs[region]
     assert page.get_by_role("link", name=label, exact=True).get_attribute("href") == href
+
+
+def test_help_page_passes_axe(help_url: str, open_page) -> None:  # type: ignore[no-untyped-def]
+    """The longer, grouped page with its caveats stays accessible (axe-core, WCAG 2.2 AA)."""
+    page = read(open_page, help_url)
+    assert axe_violations(page) == []
