@@ -19,14 +19,15 @@ from tests.model.test_load_errors import MODULE, fixture_text
 
 def broken(tmp_path: Path) -> Path:
     text = fixture_text(MODULE).replace("duration: 45", "duraton: 45")
-    return course_copy(tmp_path, files={MODULE: text, "modules/01-first-steps/09-x.md": "---\ntitle: X\nduration: 1\n---\n"})
+    return course_copy(tmp_path, files={MODULE: text,
+                                        "modules/01-first-steps/09-x.md": "---\ntitle: X\nduration: 1\n---\n"})
 
 
 def test_json_format(tmp_path: Path) -> None:
     run = run_cli("check", "--root", str(broken(tmp_path)), "--format", "json")
     assert run.code == 1
     data = json.loads(run.out)
-    assert data["summary"] == "2 errors in 11 files"
+    assert data["summary"] == "2 errors in 14 files"
     assert data["diagnostics"][0] == {
         "path": "modules/01-first-steps/module.yaml", "line": 1, "col": 1, "severity": "error",
         "code": "schema.missing", "message": "missing required key 'duration'", "hint": "add `duration:` here",
@@ -39,7 +40,7 @@ def test_github_annotations_when_running_in_actions(tmp_path: Path, monkeypatch:
     run = run_cli("check", "--root", str(broken(tmp_path)))
     assert run.lines[0] == ("::error file=modules/01-first-steps/module.yaml,line=1,col=1,title=schema.missing::"
                             "missing required key 'duration' [schema.missing]%0Ahint: add `duration:` here")
-    assert run.lines[-1] == "2 errors in 11 files"  # the readable report follows the annotations
+    assert run.lines[-1] == "2 errors in 14 files"  # the readable report follows the annotations
 
 
 def test_no_traceback_and_exit_status_from_a_real_process(tmp_path: Path) -> None:
