@@ -28,6 +28,8 @@ BLOCK_KINDS: dict[str, str] = {
     "fact": "The fact that corrects a myth.",
     "content-note": "A content note at the top of a page on a difficult topic.",
     "help": "Where to get help now: renderers append the region's crisis lines.",
+    "timetable": ("A session plan of course.yaml (`!!! timetable \"plan-id\"`, or every plan): "
+                  "renderers put its table here."),
     "key-points": "A summary of the main points.",
 }
 

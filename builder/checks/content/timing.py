@@ -9,7 +9,8 @@
 - `timetable.*`: the session plans in course.yaml (`timetable:`), checked against the modules,
   quiz banks and forms as they are now, so the plan cannot drift from the course:
   - `timetable.unknown` (error): a slot naming a module or form that does not exist, a
-    `module`/`quiz` slot without `module:`, or a `pre-test`/`post-test` slot without `form:`.
+    `module`/`quiz` slot without `module:`, a `pre-test`/`post-test` slot without `form:`, or
+    a `!!! timetable "plan-id"` block in a page naming no plan.
   - `timetable.missing` (warning): a plan that leaves out a module, a module's quiz (for every
     module with a quiz bank), the pre-test or the post-test.
   - `timetable.order` (warning): a pre-test after the first module, a post-test before the last
@@ -28,6 +29,7 @@ from typing import Iterator
 from builder.checks.content.corpus import Corpus
 from builder.diagnostics import Diagnostic, diag, register
 from builder.model import schema
+from builder.model.blocks import find_blocks
 from builder.stats import count_words
 
 WPM = register("timing.words-per-minute", "A lesson with more words per minute than the course allows.", "warning")
@@ -59,6 +61,19 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
     if corpus.wants(corpus.project.course.where().path):
         for plan in corpus.project.course.timetable:
             yield from _plan(corpus, plan)
+    plans = {p.id for p in corpus.project.course.timetable}
+    for prose in corpus.bodies:
+        if "timetable" not in prose.raw:
+            continue
+        lines = prose.raw.split("\n")
+        for block in find_blocks(prose.raw):
+            if block.kind != "timetable" or (block.title in plans if block.title else plans):
+                continue
+            offset = sum(len(line) + 1 for line in lines[:block.start]) + block.col - 1
+            yield diag(UNKNOWN, prose.where(offset),
+                       f"`!!! timetable` names no session plan of course.yaml ('{block.title or ''}')",
+                       f"write one of {', '.join(sorted(plans))}" if plans else
+                       "add a plan under `timetable:` in curriculum/course.yaml")
 
 
 def _overrun(act: schema.Activity) -> Iterator[Diagnostic]:

@@ -27,6 +27,14 @@ from builder.render.print.documents import DocSpec
 from builder.render.print.markdown import DocContext, PrintMarkdown, contact_text
 from builder.render.print.questions import paper_questions
 from builder.render.print.session import KIND_LABELS, clock_text, place_activities, session_plan
+from builder.render.sources import (
+    expand_timetables,
+    module_of,
+    references_md,
+    sources_of,
+    timetable_md,
+    with_citations,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -88,8 +96,25 @@ class Assembler:
         return anchor(m.id, lesson.slug)
 
     def document_html(self, doc: Document, *, offset: int, prefix: str, participant: bool = True) -> Markup:
-        body = with_default_titles(strip_blocks(doc.body) if participant else doc.body)
+        # Citations become numbered footnotes; `!!! timetable` blocks become the plan's tables.
+        body = with_citations(doc.body, sources_of(module_of(self.project, doc), doc), facilitator=not participant)
+        body = expand_timetables(body, self.project)
+        body = with_default_titles(strip_blocks(body) if participant else body)
         return Markup(self.md.block(body, DocContext(doc.path, doc.body_line, offset, prefix, self.anchors)))
+
+    def references_html(self, m: Module) -> Markup:
+        """A module's sources as a list (empty when it has none): the References sections."""
+        lines = references_md(m)[2:]
+        return self._md_filter("\n".join(lines)) if lines else Markup("")
+
+    def timetables_html(self, offset: int = 2) -> list[tuple[str, Markup]]:
+        """Each session plan of course.yaml as (title, HTML tables)."""
+        out = []
+        for plan in self.project.course.timetable:
+            lines = ([" ".join(plan.summary.split()), ""] if plan.summary else []) + timetable_md(
+                self.project, plan, heading=None)
+            out.append((plan.title, self._md_filter("\n".join(lines), offset)))
+        return out
 
     def facilitator_notes(self, lesson: Lesson) -> list[tuple[str | None, Markup]]:
         """The `!!! facilitator` blocks of a lesson, as (title, HTML)."""
@@ -138,6 +163,7 @@ class Assembler:
             modules.append({
                 "m": m, "id": anchor(m.id), "after": after, "closing": closing,
                 "questions": paper_questions(self_check, scen, self._md_filter, self._inline_filter),
+                "refs": self.references_html(m),
             })
         glossary = sorted(self.project.glossary.terms, key=lambda t: t.term.casefold())
         return {"modules": modules, "pages": self.participant_pages(), "glossary": glossary}
@@ -152,7 +178,8 @@ class Assembler:
             scen = {s.id: s for s in m.quiz.scenarios} if m.quiz else {}
             materials = sorted({x for act in m.data.activities for x in act.materials}, key=str.casefold)
             modules.append({"m": m, "id": anchor(m.id), "plan": session_plan(m), "materials": materials,
-                            "key": paper_questions(m.questions, scen, self._md_filter, self._inline_filter)})
+                            "key": paper_questions(m.questions, scen, self._md_filter, self._inline_filter),
+                            "refs": self.references_html(m)})
         return {"modules": modules, "safety": self._safety_sections(),
                 "total_minutes": sum(m.data.duration for m in self.project.modules)}
 

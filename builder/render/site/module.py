@@ -17,6 +17,7 @@ from builder.render.site.context import (
     module_pages,
 )
 from builder.render.site.text import duration, md_text, render_body
+from builder.render.sources import references_md, sources_of, with_citations
 
 ACTIVITY_KINDS = {"role-play": "Role-play", "discussion": "Discussion", "reflection": "Reflection",
                   "worksheet": "Worksheet"}
@@ -84,6 +85,7 @@ def _render_overview(ctx: SiteContext, module: Module) -> str:
             out += [md_text(handout.description), ""]
     if ctx.facilitator:
         out += _render_facilitator_notes(data.facilitator_notes)
+        out += references_md(module)  # the sources behind the module's facts (facilitator edition)
     return "\n".join(out)
 
 
@@ -118,7 +120,8 @@ def _render_lesson(ctx: SiteContext, module: Module, lesson: Lesson, number: int
         out += ["In this lesson you will learn to:", ""]
         out += [f"- {md_text(o.text[:1].lower() + o.text[1:])}" for o in objectives]
         out += [""]
-    out.append(render_body(lesson.body, facilitator=ctx.facilitator, region=ctx.region,
+    body = with_citations(lesson.body, sources_of(module, lesson), facilitator=ctx.facilitator)
+    out.append(render_body(body, facilitator=ctx.facilitator, region=ctx.region,
                            help_link=ctx.link(page, HELP)))
     return "\n".join(out)
 

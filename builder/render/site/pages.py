@@ -22,6 +22,7 @@ from builder.render.site.context import (
 )
 from builder.render.site.module import front_matter, module_title
 from builder.render.site.text import attr, contact_md, duration, inline_html, md_text, render_body
+from builder.render.sources import expand_timetables, sources_of, with_citations
 
 # Course pages the home page points to in "Before you start", by file-name slug.
 START_PAGES = ("welcome", "course-overview", "ground-rules", "content-note")
@@ -57,7 +58,10 @@ def page_path(doc: Document) -> str:
 
 def render_course_page(ctx: SiteContext, doc: Document) -> SitePage:
     path = page_path(doc)
-    body = render_body(doc.body, facilitator=ctx.facilitator, region=ctx.region,
+    # Citations become numbered footnotes; `!!! timetable` blocks become the plan's tables.
+    source = expand_timetables(with_citations(doc.body, sources_of(None, doc), facilitator=ctx.facilitator),
+                               ctx.project)
+    body = render_body(source, facilitator=ctx.facilitator, region=ctx.region,
                        help_link=ctx.link(path, HELP))
     md = f"{front_matter(description=doc.meta.summary)}# {md_text(doc.title)}\n\n{body}"
     return SitePage(path, doc.title, md, doc.path)

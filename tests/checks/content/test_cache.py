@@ -155,3 +155,28 @@ def test_rules_digest_follows_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
         assert content_cache.rules_digest() != first
     finally:
         content_cache.rules_digest.cache_clear()
+
+
+def test_files_are_checked_again_when_a_file_they_depend_on_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lesson cites its module's sources; course.yaml's session plans read the modules: an
+    edit to a module.yaml re-checks the module, its lessons, its bank and course.yaml."""
+    module = "modules/01-first-steps/module.yaml"
+    lesson = "modules/01-first-steps/02-noticing.md"
+    source = "\nsources:\n  - id: M1-who-2022\n    title: World mental health report\n    year: 2022\n"
+    root = course_copy(tmp_path)
+    text = (root / module).read_text(encoding="utf-8")
+    (root / module).write_text(text + source, encoding="utf-8")
+    (root / lesson).write_text((root / lesson).read_text(encoding="utf-8") + "\nAbout 1 in 8.[^M1-who-2022]\n",
+                               encoding="utf-8")
+    store = tmp_path / "cache.json"
+    calls = _checked_files(monkeypatch)
+    first = cached_content_checks(_load(root), store, TODAY)
+    assert not [d for d in first if d.code.startswith("sources.")]
+    (root / module).write_text(text, encoding="utf-8")  # the source is gone
+    second = cached_content_checks(_load(root), store, TODAY)
+    assert calls[1] == sorted(["curriculum/course.yaml", module, "modules/01-first-steps/01-listening.md", lesson,
+                               "quizzes/01-first-steps.yaml"])
+    assert [d.format().split("\n")[0] for d in second if d.code == "sources.unknown"] == [
+        f"{lesson}:14:14: error: citation 'M1-who-2022' names no source of this page or module [sources.unknown]"]
