@@ -19,13 +19,18 @@ BUILD_TOOLS := node:nodejs npm:npm
 TEST_TOOLS := chromium:chromium pdfinfo:poppler-utils xmllint:libxml2-utils
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: build test check serve bench lock build-deps test-deps clean
+.PHONY: build test lint check serve bench lock build-deps test-deps clean
 
 build: build-deps $(VENV)/.stamp node_modules/.stamp
 	$(COURSE) build
 
-test: build-deps test-deps $(VENV)/.stamp node_modules/.stamp
+test: build-deps test-deps $(VENV)/.stamp node_modules/.stamp lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# Lint and type-check (configured in pyproject.toml); `make test` runs this first.
+lint: $(VENV)/.stamp
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 check: $(VENV)/.stamp
 	$(COURSE) check --strict

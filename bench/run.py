@@ -188,7 +188,8 @@ def bench_course(factor: int, work: Path, jobs: int) -> dict[str, float]:
     if factor in SPEEDUP_FACTORS:
         one = timed([PY, "-c", RAW_WEASYPRINT, str(jobs_file), "1", str(raw_pdf_dir), str(css_file)], env)
         r["raw_weasyprint_1_worker"] = one.seconds
-        times = [float(t) for t in next(line for line in one.out.splitlines() if line.startswith("job-seconds")).split()[1:]]
+        seconds = next(line for line in one.out.splitlines() if line.startswith("job-seconds"))
+        times = [float(t) for t in seconds.split()[1:]]
         # No scheduler beats this: the longest single PDF is rendered by one worker alone.
         r["speedup_bound"] = min(jobs, sum(times) / max(times))
         env_one = dict(env, COURSE_CACHE_DIR=str(work / "cache-1job"))
@@ -239,7 +240,7 @@ def report(results: list[dict[str, float]], jobs: int) -> str:
         f"- Overhead of a cold build over the raw tools doing the same work: at most {100 * overhead:+.0f} % "
         "(target: at most +15 %).",
         "- Growth with course size (cold time ratio / size ratio; 1.0 is linear): "
-        + (", ".join(f"{int(r['factor'])}x {g:.2f}" for r, g in zip(results[1:], growth)) or "n/a") + ".",
+        + (", ".join(f"{int(r['factor'])}x {g:.2f}" for r, g in zip(results[1:], growth, strict=False)) or "n/a") + ".",
         f"- Peak memory at {int(top['factor'])}x: {top['max_mib']:.0f} MiB (target: under 1024 MiB).",
         f"- `course check` at {int(top['factor'])}x after a one-lesson edit: {top['check']:.2f} s "
         f"(target: under 3 s); with nothing cached (the very first check): {top['check_cold']:.2f} s.",

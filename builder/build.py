@@ -43,7 +43,7 @@ def build_lock(out: Path) -> Iterator[None]:
                 pid = 0
             if pid and _alive(pid):
                 raise BuildBusy(f"another build (process {pid}) is writing {out.name}/; "
-                                f"wait for it to finish, or delete {lock.name} if it is not running")
+                                f"wait for it to finish, or delete {lock.name} if it is not running") from None
             lock.unlink(missing_ok=True)
             continue
         with os.fdopen(fd, "w") as f:

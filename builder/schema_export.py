@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from builder.model import schema
 
-SCHEMA_FILES = {
+SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
     "course.schema.json": (schema.Course, "curriculum/course.yaml"),
     "resources.schema.json": (schema.Resources, "curriculum/resources.yaml"),
     "glossary.schema.json": (schema.Glossary, "curriculum/glossary.yaml"),

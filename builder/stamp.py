@@ -56,8 +56,8 @@ def build_stamp(project: Project, opts: BuildOptions, out: Path) -> str:
     shown = {k: v for k, v in dataclasses.asdict(opts).items() if k != "jobs"}  # workers change no byte
     h.update(json.dumps(shown, sort_keys=True).encode())
     h.update(f"\0{out.resolve()}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
-    for path, digest in sorted(project.sources.items()):
-        h.update(f"source\0{path}\0{digest}\0".encode())
+    for source, digest in sorted(project.sources.items()):
+        h.update(f"source\0{source}\0{digest}\0".encode())
     files: set[Path] = set()
     for folder in CONTENT_FOLDERS:
         if (root / folder).is_dir():

@@ -70,9 +70,9 @@ def course_stats(p: Project) -> CourseStats:
 
 def format_stats(s: CourseStats) -> str:
     types = list(schema.QUESTION_TYPES)
-    head = ["module", "min", "lessons", "words", "objectives", "taught", "assessed x2", "activities",
+    head: list[object] = ["module", "min", "lessons", "words", "objectives", "taught", "assessed x2", "activities",
             "key points", "questions", *types]
-    rows = []
+    rows: list[list[object]] = []
     for m in s.modules:
         rows.append([f"{m.id} {m.title}", m.minutes, m.lessons, m.words, m.objectives, m.taught,
                      m.assessed_twice, sum(m.activities.values()), m.key_points, sum(m.questions.values()),
@@ -84,14 +84,15 @@ def format_stats(s: CourseStats) -> str:
                  sum(sum(m.activities.values()) for m in s.modules), sum(m.key_points for m in s.modules),
                  sum(total.values()), *(total[t] for t in types)])
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+    lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                       for i, (c, w) in enumerate(zip(r, widths, strict=True)))
              for r in [head, *rows]]
     lines.append("")
     lines.append(f"modules: {len(s.modules)}; lessons: {sum(m.lessons for m in s.modules)}; "
                  f"lesson words: {sum(m.words for m in s.modules)}; course pages: {s.pages} "
                  f"({s.page_words} words); glossary terms: {s.glossary_terms}; "
                  f"regions: {', '.join(s.regions)}")
-    kinds = Counter()
+    kinds: Counter[str] = Counter()
     for m in s.modules:
         kinds.update(m.activities)
     lines.append("activities: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))

@@ -26,10 +26,18 @@ from html.parser import HTMLParser
 from typing import Iterator
 
 from builder.checks.texts import (
-    Link, Text, blank, line_starts, markdown_links, mask_code, project_texts, short, url_scheme,
+    Link,
+    Text,
+    blank,
+    line_starts,
+    markdown_links,
+    mask_code,
+    project_texts,
+    short,
+    url_scheme,
 )
-from builder.markdown import SAFE_TAGS
 from builder.diagnostics import Diagnostic, diag, register
+from builder.markdown import SAFE_TAGS
 from builder.model.project import Project
 from builder.model.where import Where
 

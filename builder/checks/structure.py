@@ -157,9 +157,9 @@ def references(p: Project) -> Iterator[Diagnostic]:
                     if ref not in all_objectives:
                         yield diag(REF_OBJECTIVE, f.draw.where("objectives"),
                                    f"form '{f.id}' draws from objective '{ref}', which no module defines")
-            for t in f.draw.types:
-                if t not in schema.QUESTION_TYPES:
-                    yield diag(REF_MODULE, f.draw.where("types"), f"form '{f.id}' names question type '{t}'",
+            for qtype in f.draw.types:
+                if qtype not in schema.QUESTION_TYPES:
+                    yield diag(REF_MODULE, f.draw.where("types"), f"form '{f.id}' names question type '{qtype}'",
                                f"use one of: {', '.join(schema.QUESTION_TYPES)}")
 
 

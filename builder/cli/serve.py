@@ -68,7 +68,7 @@ class Preview:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}/"
 
     def rebuild(self) -> bool:
         """Load the course and rebuild the site; on errors, report them and keep the last site.
@@ -138,7 +138,7 @@ class Preview:
         if code == 404 and self.problems:  # nothing built yet: the problems are the page
             html_page = (b"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
                          b"<title>Course preview: problems</title></head><body></body></html>")
-            return self.server._inject_js_into_html(html_page, self.server._visible_epoch)  # type: ignore[no-any-return]
+            return bytes(self.server._inject_js_into_html(html_page, self.server._visible_epoch))
         return None
 
     def _with_problems(self, content: bytes) -> bytes:

@@ -50,7 +50,8 @@ class Block:
 
     def lines(self, body_lines: list[str]) -> list[str]:
         """The block's content lines with the four-space indent removed."""
-        return [line[4:] if line.startswith("    ") else line.lstrip() for line in body_lines[self.start + 1 : self.end]]
+        lines = body_lines[self.start + 1 : self.end]
+        return [line[4:] if line.startswith("    ") else line.lstrip() for line in lines]
 
 
 def find_blocks(body: str) -> list[Block]:

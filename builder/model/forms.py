@@ -55,7 +55,7 @@ class FormItem:
         if isinstance(q, (schema.SingleChoice, schema.MultipleResponse)):
             parts: list[object] = list(q.options)
         elif isinstance(q, schema.Matching):
-            parts = [p.right for p in q.pairs] + list(q.distractors)
+            parts = [*(p.right for p in q.pairs), *q.distractors]
         elif isinstance(q, schema.Ordering):
             parts = list(q.items)
         else:

@@ -13,6 +13,7 @@ import hashlib
 import re
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Union
 
@@ -226,7 +227,8 @@ class _Loader:
                       module_id=module.id, stem=path.stem)
 
     def _pages(self, course: schema.Course) -> tuple[list[Document], dict[str, str]]:
-        pages, audience = [], {}
+        pages: list[Document] = []
+        audience: dict[str, str] = {}
         for page in course.pages:
             path, problem = resolve_inside(self.root, self.root / "curriculum", page.file, page.where("file"))
             if problem:
@@ -329,7 +331,7 @@ def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
     return tuple(out), False
 
 
-def _diagnostic(model: type[schema.Node], data: Any, positions: Positions, err: dict[str, Any]) -> Diagnostic:
+def _diagnostic(model: type[schema.Node], data: Any, positions: Positions, err: Mapping[str, Any]) -> Diagnostic:
     kind, loc, value = err["type"], tuple(err["loc"]), err.get("input")
     dloc, is_key = _data_loc(data, loc)
     name = _loc_name(dloc)
@@ -370,9 +372,9 @@ def _diagnostic(model: type[schema.Node], data: Any, positions: Positions, err: 
         return diag(SCHEMA_VALUE, where, f"{label}text should have {err['msg'].split(' have ', 1)[-1]}{size}")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return diag(SCHEMA_VALUE, where, f"{label}{_show(value)}: {err['msg'].lower()}")
-    expected = next((w for k, w in _TYPE_WORDS.items() if kind.startswith(k)), None)
-    if expected:
-        return diag(SCHEMA_TYPE, where, f"{label}expected {expected}, got {_show(value)}")
+    words = next((w for k, w in _TYPE_WORDS.items() if kind.startswith(k)), None)
+    if words:
+        return diag(SCHEMA_TYPE, where, f"{label}expected {words}, got {_show(value)}")
     return diag(SCHEMA_VALUE, where, f"{label}{err['msg']} (got {_show(value)})")
 
 

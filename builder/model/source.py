@@ -25,7 +25,7 @@ from builder.model.where import Where
 try:  # libyaml is about 10x faster; fall back quietly when it is not compiled in
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000

@@ -85,7 +85,8 @@ def test_malformed_yaml_points_at_line_and_column(tmp_path: Path) -> None:
 
 def test_duplicate_key_and_unsupported_tag(tmp_path: Path) -> None:
     text = fixture_text(MODULE).replace("duration: 45", "duration: 45\nduration: 50")
-    root = course_copy(tmp_path, files={MODULE: text, "curriculum/glossary.yaml": "terms: !!python/object:os.system {}\n"})
+    root = course_copy(tmp_path, files={MODULE: text,
+                                        "curriculum/glossary.yaml": "terms: !!python/object:os.system {}\n"})
     assert check_lines(root) == [
         "curriculum/glossary.yaml:1:8: error: unsupported YAML tag 'tag:yaml.org,2002:python/object:os.system' "
         "[yaml.tag]",

@@ -75,7 +75,7 @@ Say `I'm here` and mean it.
 
 !!! facilitator
     SECOND-FACILITATOR-MARKER: keep an eye on the time.
-"""
+"""  # noqa: E501 - the table's unbreakable address and word are the point (overflow tests)
 
 
 def png_bytes() -> bytes:

@@ -118,13 +118,13 @@ def _words_outside(pdf, width: float, height: float) -> list[str]:
     """Words that stick out of the printable area (16 mm at the sides, 5 mm top and bottom)."""
     html = run("pdftotext", "-bbox", str(pdf), "-")
     out = []
-    for page, body in enumerate(html.split("<page ")[1:], start=1):
+    for number, body in enumerate(html.split("<page ")[1:], start=1):
         w, h = (float(x) for x in re.search(r'width="([\d.]+)" height="([\d.]+)"', body).groups())
         side = 8 * MM if "crisis-card" in pdf.name or "certificate" in pdf.name else 15.5 * MM
         for x1, y1, x2, y2, word in re.findall(
                 r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', body):
             if float(x1) < side or float(x2) > w - side or float(y1) < 5 * MM or float(y2) > h - 5 * MM:
-                out.append(f"page {page}: {word!r} at x {float(x1):.0f}-{float(x2):.0f} of {w:.0f}")
+                out.append(f"page {number}: {word!r} at x {float(x1):.0f}-{float(x2):.0f} of {w:.0f}")
     return out
 
 

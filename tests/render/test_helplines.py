@@ -80,7 +80,8 @@ def test_card_footnote() -> None:
     checked = line(verified_on=dt.date(2026, 12, 6))
     secondary = line(verification="secondary", reviewed_on=dt.date(2026, 12, 1))
     assert card_footnote([checked]) == "Numbers checked on the services' websites on 6 Dec 2026."
-    assert card_footnote([secondary]) == "* last reviewed 1 Dec 2026 from secondary sources: confirm before relying on it."
+    assert card_footnote([secondary]) == ("* last reviewed 1 Dec 2026 from secondary sources: "
+                                          "confirm before relying on it.")
     both = card_footnote([checked, secondary])
     assert both.startswith("Numbers checked on the services' websites on 6 Dec 2026; * last reviewed 1 Dec 2026")
 
@@ -139,7 +140,7 @@ def test_site_help_blocks_date_every_crisis_line(real: Project) -> None:
         block = [ln for ln in crisis_lines_md(region, "../help/") if ln.startswith("- **") and "Emergency" not in ln]
         crisis = [r for _, _, g in grouped(r for r in region.resources if r.crisis) for r in g]
         assert len(block) == len(crisis), code
-        for text, r in zip(block, crisis):
+        for text, r in zip(block, crisis, strict=True):
             assert text.startswith(f"- **{r.name.replace('&', '&amp;')}**"), (code, text)
             assert (CHECKED in text) == is_checked(r), text
             if r.group != "everyone":
@@ -152,7 +153,7 @@ def test_printed_help_blocks_date_every_crisis_line(real: Project) -> None:
         items = [" ".join("".join(li.itertext()).split()) for li in box.iter("li")][1:]  # after the emergency line
         crisis = [r for _, _, g in grouped(r for r in region.resources if r.crisis) for r in g]
         assert len(items) == len(crisis), code
-        for text, r in zip(items, crisis):
+        for text, r in zip(items, crisis, strict=True):
             assert text.startswith(r.name), text
             assert (CHECKED in text) == is_checked(r), text
             assert "Checked" in text or "Last reviewed on 6 December 2026 from secondary sources" in text
@@ -194,7 +195,7 @@ def test_real_data_passes_the_resource_and_link_checks(real: Project) -> None:
 
 
 def test_every_entry_says_how_it_was_checked(real: Project) -> None:
-    for code, region in real.resources.regions.items():
+    for region in real.resources.regions.values():
         for r in region.resources:
             assert r.source and r.source.startswith("https://"), r.id
             if r.verification == "service-page":

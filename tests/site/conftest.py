@@ -149,7 +149,8 @@ def site_course(tmp: Path) -> Path:
         "  - file: pages/organisers.md\n    audience: organiser\n"
         "  - file: pages/running-a-session.md\n    audience: facilitator\n"))
     module = root / "modules" / "02-second-steps" / "module.yaml"
-    module.write_text(module.read_text().replace("  - 01-responding.md\n", "  - 01-responding.md\n  - 02-getting-help.md\n"))
+    module.write_text(module.read_text().replace("  - 01-responding.md\n",
+                                                 "  - 01-responding.md\n  - 02-getting-help.md\n"))
     # The pre/post form draws one question (M2.Q02), so every question type of M1 stays on the
     # participants' self-check, and one question shows what a form's question does there.
     (root / "quizzes" / "forms.yaml").write_text(FORMS)

@@ -202,7 +202,8 @@ def leaks(project: Project, root: Path) -> list[str]:
     public = public_text(project)
     on_forms = form_question_ids(project)
     found: list[str] = []
-    found += [f"{rel}: an LMS export or answer-key file" for rel in texts if any(p.search(rel) for p in FORBIDDEN_PATHS)]
+    found += [f"{rel}: an LMS export or answer-key file"
+              for rel in texts if any(p.search(rel) for p in FORBIDDEN_PATHS)]
     plain_texts = {rel: plain(t) for rel, t in texts.items()}
     for rel, raw in texts.items():
         found += [f"{rel}: {m.pattern}" for m in MARKERS if m.search(raw) or m.search(plain_texts[rel])]

@@ -129,7 +129,8 @@ def test_home_page(participant_site: Site) -> None:
     assert all(squash(o) in text for o in course.outcomes)
     assert "CONTENT-NOTE-MARKER" in text  # the content note page's note, on the home page
     assert "1. Keep it confidential" not in text and "Keep it confidential" in text  # ground rules list
-    cards = [squash(li.text_content()) for li in doc(participant_site, "").xpath("//div[contains(@class,'cards')][last()]//li")]
+    items = doc(participant_site, "").xpath("//div[contains(@class,'cards')][last()]//li")
+    cards = [squash(li.text_content()) for li in items]
     assert [c.split(" What")[0] for c in cards] == ["Module 1: First steps", "Module 2: Second steps"]
     assert "About 45 min · 2 lessons" in cards[0] and "About 30 min · 2 lessons" in cards[1]
 
@@ -267,7 +268,7 @@ def test_quiz_markup_and_data(participant_site: Site) -> None:
     assert [s.get("data-type") for s in sections] == [q.type for q in module.questions]
     data = json.loads(page.xpath("string(//div[@class='course-quiz']/@data-answers)"))
     assert data["total"] == 6  # every auto-graded question's points; the reflection is not scored
-    for section, q in zip(sections, module.questions):
+    for section, q in zip(sections, module.questions, strict=False):
         assert section.xpath(".//h2") and section.xpath(".//fieldset/legend")
         qd = data["questions"][section.get("data-qid")]
         if isinstance(q, SingleChoice):

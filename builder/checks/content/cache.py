@@ -85,7 +85,7 @@ def cached_content_checks(project: Project, cache: Path | None, today: dt.date |
         entry = stored.get(path)
         if isinstance(entry, dict) and entry.get("key") == key:
             try:
-                found += [_diagnostic(row) for row in entry["diags"]]  # type: ignore[union-attr]
+                found += [_diagnostic(row) for row in entry["diags"]]
                 entries[path] = entry
                 continue
             except (KeyError, TypeError, ValueError):
@@ -110,7 +110,9 @@ def _row(d: Diagnostic) -> list[object]:
 
 
 def _diagnostic(row: object) -> Diagnostic:
-    path, line, col, severity, message, code, hint = row  # type: ignore[misc]
+    if not isinstance(row, list) or len(row) != 7:
+        raise ValueError("not a diagnostic")
+    path, line, col, severity, message, code, hint = row
     if not (isinstance(path, str) and isinstance(line, int) and isinstance(col, int)
             and severity in ("error", "warning") and isinstance(message, str) and isinstance(code, str)
             and (hint is None or isinstance(hint, str))):

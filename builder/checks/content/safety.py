@@ -67,7 +67,8 @@ _CONDITION = re.compile(
     r"\b(?:and|if|unless|when)\s+(?:you\s+)?(?:cannot|can[’']t|can\s+not|are\s+unable\s+to|could\s+not|couldn[’']t)"
     r"\s+keep\s+(?:them|him|her|the\s+person|yourself|you|everyone)\s+safe\b", _I)
 # Text that counts as giving the emergency number (the `!!! help` block adds it in the build).
-_NUMBER = re.compile(_EMERGENCY.replace(r"|an\s+ambulance", "") + r"|\b(?:call|dial|phone|ring)\s+(?:for\s+)?an\s+ambulance\b", _I)
+_NUMBER = re.compile(_EMERGENCY.replace(r"|an\s+ambulance", "")
+                     + r"|\b(?:call|dial|phone|ring)\s+(?:for\s+)?an\s+ambulance\b", _I)
 
 _HINT_INSTEAD = ("for immediate danger write the emergency number alone (\"call your local emergency number "
                  "now and stay with them if it is safe\"); a crisis line is for when there is no immediate "

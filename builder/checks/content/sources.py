@@ -13,7 +13,8 @@ facilitator guide and the workbook (docs/format.md, "Sources and citations").
 - `content.unsourced-claim` (warning): a sentence in a lesson or page body that states a
   statistic the rules can spot (a percentage, "1 in 8", "62 in 100", "half of", "about a
   third", "three-quarters", "most people", or a number in a sentence that says a study,
-  survey, review or data found / showed / suggest something) with no citation in the same paragraph, list item or table row. Myth blocks
+  survey, review or data found / showed / suggest something) with no citation in the same paragraph, list item
+  or table row. Myth blocks
   are exempt (the myth is quoted to correct it).
 """
 
@@ -121,7 +122,8 @@ def _citations(prose: Prose, known: set[str]) -> Iterator[Diagnostic]:
         if c.group("id") in known or not prose.masked[c.start():c.end()].strip():
             continue  # a known source, or an example in code or a comment
         close = difflib.get_close_matches(c.group("id"), sorted(known), n=1, cutoff=0.6)
-        yield diag(UNKNOWN, prose.where(c.start()), f"citation '{c.group('id')}' names no source of this page or module",
+        yield diag(UNKNOWN, prose.where(c.start()),
+                   f"citation '{c.group('id')}' names no source of this page or module",
                    f"did you mean `[^{close[0]}]`?" if close else
                    "add it to `sources:` in the module.yaml (or the page's front matter), or fix the id")
 

@@ -119,7 +119,7 @@ class Assembler:
     def facilitator_notes(self, lesson: Lesson) -> list[tuple[str | None, Markup]]:
         """The `!!! facilitator` blocks of a lesson, as (title, HTML)."""
         lines = lesson.body.split("\n")
-        out = []
+        out: list[tuple[str | None, Markup]] = []
         for b in find_blocks(lesson.body):
             if b.kind in FACILITATOR_KINDS:
                 ctx = DocContext(lesson.path, lesson.body_line + b.start + 1, 3, anchor(lesson.slug, "fn"))
@@ -210,10 +210,11 @@ class Assembler:
         # Lines for everyone come in full; lines for a group (young people, LGBTQ+ people,
         # Indigenous peoples) follow under the group's name with one contact each. A line that
         # rests on secondary sources is starred, and the foot says what the star means.
-        lines, groups = [], []
+        lines: list[dict[str, Any]] = []
+        groups: list[dict[str, Any]] = []
         crisis = [r for r in region.resources if r.crisis]
         for key, heading, group in grouped(crisis):
-            rows = []
+            rows: list[dict[str, Any]] = []
             for r in group:
                 contacts = [c for c in r.contacts if c.kind in ("call", "text")] or r.contacts[:1]
                 rows.append({"name": r.name, "contacts": contacts[:3] if key == "everyone" else contacts[:1],

@@ -168,7 +168,7 @@ def render_jobs(jobs: list[Job], allowed: list[Path], font_dir: Path, workers: i
     else:
         with ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=init) as pool:
             results = list(pool.map(_render_in_worker, [job for job, _ in todo]))
-    for (job, key), out in zip(todo, results):
+    for (job, key), out in zip(todo, results, strict=True):
         outcomes[job.name] = out
         if cache_dir and not out.problems and job.target.is_file():
             cache_dir.mkdir(parents=True, exist_ok=True)

@@ -12,12 +12,15 @@ import html
 import re
 import unicodedata
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from builder.diagnostics import Diagnostic, diag
 from builder.model.project import Project
 from builder.model.schema import Node
 from builder.model.where import Where
+
+if TYPE_CHECKING:
+    from builder.render.print.engine import Job
 
 _TAG = re.compile(r"<[^>]*>")
 _HEAD = re.compile(r"<head>.*?</head>", re.S)
@@ -34,14 +37,14 @@ def font_coverage(font_dir: Path) -> frozenset[int]:
     return frozenset(cover)
 
 
-def missing_glyphs(project: Project, jobs: Iterable[object], font_dir: Path) -> list[Diagnostic]:
+def missing_glyphs(project: Project, jobs: Iterable[Job], font_dir: Path) -> list[Diagnostic]:
     """Diagnostics for characters in the documents' text that the font cannot draw."""
     from builder.render.print.assemble import PRINT_PROBLEM
 
     cover = font_coverage(font_dir)
     missing: set[str] = set()
     for job in jobs:
-        text = html.unescape(_TAG.sub(" ", _HEAD.sub("", getattr(job, "html"))))
+        text = html.unescape(_TAG.sub(" ", _HEAD.sub("", job.html)))
         missing.update(c for c in set(text) if ord(c) not in cover and not c.isspace())
     diags = []
     for c in sorted(missing):

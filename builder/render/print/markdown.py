@@ -68,7 +68,7 @@ class PrintMarkdown:
         self._md = new_markdown("print", extensions=[self._ext])
         self._inline = new_markdown("print-inline")
         self.ctx = DocContext(path="")
-        self._blocks: dict[tuple[str, str, int, int, str], str] = {}
+        self._blocks: dict[tuple[str, str, int, int, str, int], str] = {}
         self._inlines: dict[str, str] = {}
 
     def block(self, text: str, ctx: DocContext) -> str:
@@ -158,7 +158,7 @@ class _PrintTree(Treeprocessor):
             el.remove(child)
         el.set("class", "tabs")
         el.attrib.pop("data-tabs", None)
-        for label, block in zip(labels, blocks):
+        for label, block in zip(labels, blocks, strict=False):
             block.set("class", "tab")
             title = etree.Element("p", {"class": "tab-title"})
             title.text = label

@@ -103,7 +103,7 @@ def _permutation(order: list[int] | None, n: int, fallback: Callable[[], list[in
 def _layout(p: PaperQuestion, q: Question, inline: Callable[[str], str], order: list[int] | None) -> None:
     if isinstance(q, (SingleChoice, MultipleResponse)):
         idx = _permutation(order, len(q.options), lambda: list(range(len(q.options))))
-        for letter, i in zip(LETTERS, idx):
+        for letter, i in zip(LETTERS, idx, strict=False):  # LETTERS: more than any question has
             o = q.options[i]
             p.choices.append(Choice(letter, inline(o.text), o.correct, inline(o.feedback) if o.feedback else ""))
         right = [c.letter for c in p.choices if c.correct]

@@ -40,7 +40,7 @@ def _lines(item: Item, out: Export) -> list[str] | None:
     if item.kind == "single":
         options = [(c.text, c.correct) for c in item.choices]
     elif item.kind == "true_false":
-        answer = bool(getattr(item.q, "answer"))
+        answer = bool(item.true_false.answer)
         options = [("True", answer), ("False", not answer)]
         out.lose(item, "true/false exported as a two-option multiple choice (A. True, B. False)")
     else:

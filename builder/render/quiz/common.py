@@ -18,7 +18,7 @@ import os
 import random
 import zipfile
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Sequence, TypeVar
 
 from builder.model import schema
 from builder.model.project import Module, Project
@@ -27,6 +27,9 @@ from builder.render.quiz.text import md_html, md_inline, one_line, plain
 # Grade fractions (percent) Moodle offers; exported fractions are always one of these.
 MOODLE_FRACTIONS = (100.0, 90.0, 83.33333, 80.0, 75.0, 70.0, 66.66667, 60.0, 50.0, 40.0, 33.33333,
                     30.0, 25.0, 20.0, 16.66667, 14.28571, 12.5, 11.11111, 10.0, 5.0, 0.0)
+
+
+_Q = TypeVar("_Q", schema.TrueFalse, schema.ShortAnswer, schema.Reflection)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,20 @@ class Item:
     @property
     def kind(self) -> str:
         return self.q.type
+
+    # The question as its own type, for the fields only that type has (a writer picks its
+    # branch by `kind`, which a type checker cannot follow).
+    @property
+    def true_false(self) -> schema.TrueFalse:
+        return _as(self.q, schema.TrueFalse)
+
+    @property
+    def short_answer(self) -> schema.ShortAnswer:
+        return _as(self.q, schema.ShortAnswer)
+
+    @property
+    def reflection(self) -> schema.Reflection:
+        return _as(self.q, schema.Reflection)
 
     @property
     def points(self) -> float:
@@ -138,6 +155,12 @@ def _join(*parts: str) -> str:
 # ---------------------------------------------------------------------------
 # Building items
 
+
+
+def _as(q: schema.Question, kind: type[_Q]) -> _Q:
+    if not isinstance(q, kind):
+        raise TypeError(f"question {q.id} is {q.type}, not {kind.__name__}")
+    return q
 
 def _scenario(module: Module, q: schema.Question) -> schema.Scenario | None:
     if q.scenario and module.quiz:

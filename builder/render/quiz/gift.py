@@ -75,7 +75,7 @@ def _render_multiple(item: Item) -> str:
 
 def _render_true_false(item: Item) -> str:
     fb_true, fb_false = item.true_false_feedback()
-    answer = bool(getattr(item.q, "answer"))
+    answer = bool(item.true_false.answer)
     # Moodle reads {T#wrong#right}: the first feedback is for a wrong answer.
     wrong, right = (fb_false, fb_true) if answer else (fb_true, fb_false)
     fb = f"#{escape(wrong)}" + (f"#{escape(right)}" if right else "") if (wrong or right) else ""
@@ -84,7 +84,7 @@ def _render_true_false(item: Item) -> str:
 
 def _render_short(item: Item, out: Export) -> str | None:
     answers = []
-    for a in getattr(item.q, "accepted"):
+    for a in item.short_answer.accepted:
         a = " ".join(a.split())
         if "->" in a or a.startswith("%"):
             # GIFT has no escape for "->" (an answer containing it turns the question into a
@@ -109,7 +109,6 @@ def _render_ordering(item: Item) -> str:
 
 
 def _body(item: Item, out: Export) -> str | None:
-    q = item.q
     extra = ""
     if item.kind == "single":
         answers = _render_single(item)
@@ -123,7 +122,7 @@ def _body(item: Item, out: Export) -> str | None:
             out.lose(item, "not exported: GIFT cannot write any of its accepted answers")
             return None
         answers = short
-        if getattr(q, "case_sensitive"):
+        if item.short_answer.case_sensitive:
             out.lose(item, "case-sensitive matching (GIFT short answers ignore case)")
     elif item.kind == "matching":
         answers = _render_matching(item)
@@ -132,7 +131,7 @@ def _body(item: Item, out: Export) -> str | None:
         out.lose(item, "ordering exported as matching: each item is matched to its position (Step 1, Step 2, …)")
     else:
         answers = ""
-        model = getattr(q, "model_answer")
+        model = item.reflection.model_answer
         if model:
             extra = "<p><strong>Model answer:</strong></p>" + md_html(model)
             out.lose(item, "model answer exported as general feedback (students see it after answering)")

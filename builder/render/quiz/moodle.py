@@ -101,7 +101,7 @@ def _render_choice(quiz: etree._Element, item: Item) -> None:
 def _render_true_false(quiz: etree._Element, item: Item) -> None:
     q = _header(quiz, item, "truefalse")
     fb_true, fb_false = item.true_false_feedback()
-    answer = bool(getattr(item.q, "answer"))
+    answer = bool(item.true_false.answer)
     _answer(q, 100.0 if answer else 0.0, "true", fb_true, "moodle_auto_format")
     _answer(q, 0.0 if answer else 100.0, "false", fb_false, "moodle_auto_format")
     _tags(q, item)
@@ -109,8 +109,8 @@ def _render_true_false(quiz: etree._Element, item: Item) -> None:
 
 def _render_short(quiz: etree._Element, item: Item) -> None:
     q = _header(quiz, item, "shortanswer")
-    _sub(q, "usecase", "1" if getattr(item.q, "case_sensitive") else "0")
-    for a in getattr(item.q, "accepted"):
+    _sub(q, "usecase", "1" if item.short_answer.case_sensitive else "0")
+    for a in item.short_answer.accepted:
         _answer(q, 100.0, shortanswer_pattern(" ".join(a.split())), item.correct_html, "moodle_auto_format")
     if item.incorrect_html:
         # Moodle's idiom for "any other answer": a 0 % wildcard after the right ones.
@@ -155,13 +155,13 @@ def _render_ordering(quiz: etree._Element, item: Item) -> None:
 
 def _render_essay(quiz: etree._Element, item: Item) -> None:
     q = _header(quiz, item, "essay")
-    lines = int(getattr(item.q, "lines"))
+    lines = int(item.reflection.lines)
     _sub(q, "responseformat", "editor")
     _sub(q, "responserequired", "1")
     _sub(q, "responsefieldlines", str(next((n for n in _ESSAY_LINES if n >= lines), 40)))
     _sub(q, "attachments", "0")
     _sub(q, "attachmentsrequired", "0")
-    model = getattr(item.q, "model_answer")
+    model = item.reflection.model_answer
     _text(q, "graderinfo", md_html(model) if model else "")
     _text(q, "responsetemplate", "")
     _tags(q, item)

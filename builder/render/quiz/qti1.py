@@ -158,7 +158,7 @@ def _render_true_false(parent: etree._Element, item: Item, profile: Profile) -> 
     for key, fb in (("true", fb_true), ("false", fb_false)):
         if fb:
             _sub(_condition(rp, True, feedback=f"{key}_fb"), "varequal", key, respident="response1")
-    right = "true" if getattr(item.q, "answer") else "false"
+    right = "true" if item.true_false.answer else "false"
     _sub(_condition(rp, False, "100"), "varequal", right, respident="response1")
     _finish_feedback(el, item, {"true_fb": fb_true, "false_fb": fb_false})
 
@@ -168,9 +168,9 @@ def _render_short(parent: etree._Element, item: Item, profile: Profile) -> None:
     fib = _sub(_sub(pres, "response_str", ident="response1", rcardinality="Single"), "render_fib")
     _sub(fib, "response_label", ident="answer1", rshuffle="No")
     _general(rp, item)
-    case = "Yes" if getattr(item.q, "case_sensitive") else "No"
+    case = "Yes" if item.short_answer.case_sensitive else "No"
     cv = _condition(rp, False, "100", "correct_fb" if item.correct_html else None)
-    for a in getattr(item.q, "accepted"):
+    for a in item.short_answer.accepted:
         _sub(cv, "varequal", " ".join(a.split()), respident="response1", case=case)
     if item.incorrect_html:
         _sub(_condition(rp, False, feedback="incorrect_fb"), "other")
@@ -181,7 +181,7 @@ def _render_essay(parent: etree._Element, item: Item, profile: Profile, out: Exp
     el, pres, rp = _item(parent, item, item.ident, profile, "reflection", item.points, item.stem_html)
     fib = _sub(_sub(pres, "response_str", ident="response1", rcardinality="Single"), "render_fib")
     _sub(fib, "response_label", ident="answer1", rshuffle="No")
-    model = getattr(item.q, "model_answer")
+    model = item.reflection.model_answer
     general = item.general_html
     if model:
         general += "<p><strong>Model answer:</strong></p>" + md_html(model)
@@ -199,7 +199,8 @@ def _pairs(item: Item) -> tuple[list[tuple[Choice, str]], tuple[Choice, ...], st
         positions = tuple(Choice(f"p{n}", f"Step {n}", f"Step {n}") for n in range(1, len(item.steps) + 1))
         position = {s.key: n for n, s in enumerate(item.steps, start=1)}
         rows = [(s, f"p{position[s.key]}") for s in item.steps_shown]
-        return rows, positions, "ordering exported as matching: each item is matched to its position (Step 1, Step 2, …)"
+        return rows, positions, ("ordering exported as matching: each item is matched to its position "
+                                 "(Step 1, Step 2, …)")
     return [(left, "r" + left.key[1:]) for left in item.lefts], item.rights, ""
 
 

@@ -58,7 +58,7 @@ def _declare(root: etree._Element, item: Item) -> None:
     if kind in ("single", "true_false"):
         rd = _sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="single", baseType="identifier")
         right = [c.key for c in item.choices if c.correct] if kind == "single" else \
-            ["true" if getattr(item.q, "answer") else "false"]
+            ["true" if item.true_false.answer else "false"]
         _sub(_sub(rd, "correctResponse"), "value", right[0])
     elif kind == "multiple":
         rd = _sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="multiple", baseType="identifier")
@@ -71,10 +71,10 @@ def _declare(root: etree._Element, item: Item) -> None:
             _sub(mapping, "mapEntry", mapKey=key, mappedValue=fmt_number(item.points * frac / 100))
     elif kind == "short_answer":
         rd = _sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="single", baseType="string")
-        accepted = [" ".join(a.split()) for a in getattr(item.q, "accepted")]
+        accepted = [" ".join(a.split()) for a in item.short_answer.accepted]
         _sub(_sub(rd, "correctResponse"), "value", accepted[0])
         mapping = _sub(rd, "mapping", lowerBound="0", upperBound=pts, defaultValue="0")
-        case = "true" if getattr(item.q, "case_sensitive") else "false"
+        case = "true" if item.short_answer.case_sensitive else "false"
         for a in dict.fromkeys(accepted):
             _sub(mapping, "mapEntry", mapKey=a, mappedValue=pts, caseSensitive=case)
     elif kind == "matching":
@@ -125,9 +125,9 @@ def _interaction(body: etree._Element, item: Item) -> None:
         for c in item.steps_shown:
             _html_into(_sub(oi, "simpleChoice", identifier=c.key), c.html)
     else:
-        lines = int(getattr(item.q, "lines"))
+        lines = int(item.reflection.lines)
         _sub(body, "extendedTextInteraction", responseIdentifier="RESPONSE", expectedLines=str(lines))
-        model = getattr(item.q, "model_answer")
+        model = item.reflection.model_answer
         if model:
             rb = _sub(body, "rubricBlock", view="scorer")
             _html_into(rb, "<p><strong>Model answer:</strong></p>" + md_html(model))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path
 
-from builder.model.texts import local_target, markdown_links, mask_code
 from builder.model.project import Document, Project
+from builder.model.texts import local_target, markdown_links, mask_code
 
 PUBLISHED_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".pdf",
                                 ".mp3", ".mp4", ".m4a", ".webm", ".ogg", ".vtt"})
@@ -27,7 +27,8 @@ def linked_files(project: Project, docs: list[Document]) -> dict[str, Path]:
         base = posixpath.dirname(doc.path)
         for link in markdown_links(doc.body, mask_code(doc.body)):
             target = local_target(base, link.url)
-            if target is None or Path(target).suffix.lower() not in PUBLISHED_SUFFIXES or target.startswith(("../", "/")):
+            if (target is None or Path(target).suffix.lower() not in PUBLISHED_SUFFIXES
+                    or target.startswith(("../", "/"))):
                 continue
             path = (root / target).resolve()
             if path.is_relative_to(root) and path.is_file():

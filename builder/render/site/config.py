@@ -1,8 +1,9 @@
 """The generated MkDocs project: base mkdocs.yml + nav + paths, theme files, fonts, and MkDocs runs.
 
 The build folder (`<root>/.build/site-src-<audience>-<region>[-offline]/`) holds a complete,
-self-contained MkDocs project: `mkdocs.yml`, `docs/` (Markdown and assets) and `overrides/`. Files are rewritten only when their content changes, so a rebuild after one edit
-touches one file, and stale files are removed.
+self-contained MkDocs project: `mkdocs.yml`, `docs/` (Markdown and assets) and `overrides/`.
+Files are rewritten only when their content changes, so a rebuild after one edit touches one
+file, and stale files are removed.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def load_base_config(project: Project) -> dict[str, Any]:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = Where(_display(project, path), mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
-        raise RenderError([diag(SITE_SETUP, where, f"mkdocs.yml is not valid YAML: {getattr(e, 'problem', e)}")])
+        raise RenderError([diag(SITE_SETUP, where,
+                                f"mkdocs.yml is not valid YAML: {getattr(e, 'problem', e)}")]) from None
     if not isinstance(base, dict):
         raise RenderError([diag(SITE_SETUP, Where(_display(project, path)), "mkdocs.yml must be a mapping of keys")])
     if "markdown_extensions" in base:

@@ -276,7 +276,7 @@ def _plugin(cache: PageCache) -> BasePlugin:
             uri = page.file.src_uri
             if uri in self.hits:
                 entry, page.markdown = self.hits[uri]
-                page.toc = get_toc(entry.toc)
+                page.toc = get_toc(entry.toc)  # type: ignore[arg-type]  # the tokens _toc_tokens wrote: _TocToken dicts
                 page._title_from_render = entry.title
                 page.present_anchor_ids = set(entry.anchors)
                 if entry.links is not None:
@@ -355,9 +355,9 @@ def _plugin(cache: PageCache) -> BasePlugin:
                 cache.reused.append(uri)
                 return entry.html
             cache.templated.append(uri)
-            entry = cache._entries.get(uri)
-            if entry is not None and (entry.html, entry.signature, entry.search) != (output, self.signature, search):
-                entry.html, entry.signature, entry.search = output, self.signature, search
+            known = cache._entries.get(uri)
+            if known is not None and (known.html, known.signature, known.search) != (output, self.signature, search):
+                known.html, known.signature, known.search = output, self.signature, search
                 cache._changed.add(uri)
             return None
 

@@ -39,7 +39,7 @@ def render_quiz_page(ctx: SiteContext, module: Module) -> SitePage | None:
     questions = ctx.self_check(module)  # participants: without the questions forms draw
     if not questions:
         return None
-    graded = [q for q in questions if q.type != "reflection"]
+    graded: list[Question] = [q for q in questions if q.type != "reflection"]
     out = [f"# Self-check quiz: {md_text(module.title)}", "",
            (f"Check what you learned in {md_text(module_title(module))}. There are {len(questions)} "
            f"questions. Choose or type your answer, then press **Check answer** to see feedback. "

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from builder.model.load import load_project
 from builder.render import BuildOptions
 from builder.render.quiz import FORMATS, LOSS_FILE, OUT_DIR, export_all, plan_exports
-from builder.model.load import load_project
 from tests.helpers import FIXTURES, course_copy, run_cli
 
 
@@ -59,7 +59,8 @@ def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
 
 def test_bad_course_prints_diagnostics_and_writes_nothing(tmp_path: Path) -> None:
     bank = (FIXTURES / "minimal" / "quizzes" / "02-second-steps.yaml").read_text()
-    root = course_copy(tmp_path, files={"quizzes/02-second-steps.yaml": bank.replace("correct: true", "correct: false")})
+    wrong = bank.replace("correct: true", "correct: false")
+    root = course_copy(tmp_path, files={"quizzes/02-second-steps.yaml": wrong})
     run = run_cli("export", "quizzes", "--root", str(root), "--format", "moodle")
     assert run.code == 1
     assert any(line.startswith("quizzes/02-second-steps.yaml:") and "[question.correct]" in line for line in run.lines)
@@ -74,6 +75,7 @@ def test_build_writes_what_it_plans_byte_identically(tmp_path: Path, monkeypatch
     first = export_all(project, tmp_path / "a", opts)
     second = export_all(project, tmp_path / "b", opts)
     assert [a.path for a in first] == [a.path for a in planned]
+    assert second == first
     files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     assert files_a == sorted(Path(a.path) for a in planned)
     for rel in files_a:

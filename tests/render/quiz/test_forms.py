@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from builder.model import schema
-from builder.model.load import load_project
 from builder.model.forms import build_form, draw_form, find_form, form_diagnostics
+from builder.model.load import load_project
 from tests.helpers import course_copy
 
 
@@ -17,7 +17,7 @@ def test_draw_is_one_question_per_objective_of_allowed_types(minimal) -> None:
     ids = [q.id for _, q in drawn.questions]
     assert len(ids) == 3 == len(set(ids))
     objectives = [o.id for m in minimal.modules for o in m.objectives]
-    for (_, q), obj in zip(drawn.questions, objectives):
+    for (_, q), obj in zip(drawn.questions, objectives, strict=False):
         assert obj in q.objectives and q.type in ("single", "multiple", "true_false")
 
 

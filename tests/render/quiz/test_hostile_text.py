@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 import html
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from builder.model import schema
@@ -60,7 +61,7 @@ def questions(draw: st.DrawFn, qid: str) -> schema.Question:
     if kind == "matching":
         lefts = draw(UNIQUE_TEXTS(2, 4))
         rights = draw(UNIQUE_TEXTS(len(lefts), len(lefts) + 2))
-        pairs = [{"left": a, "right": b} for a, b in zip(lefts, rights)]
+        pairs = [{"left": a, "right": b} for a, b in zip(lefts, rights, strict=False)]
         return schema.Matching(type="matching", pairs=pairs, distractors=rights[len(lefts):], **base)
     if kind == "ordering":
         return schema.Ordering(type="ordering", items=draw(UNIQUE_TEXTS(2, 5)), **base)
@@ -97,9 +98,9 @@ def test_hostile_questions_survive_every_exporter(minimal, bank_data) -> None:
     # A short answer whose every accepted answer holds "->" cannot be written (loss table).
     in_gift = [i for i in items if not (i.kind == "short_answer" and
                                         all("->" in a or a.strip().startswith("%")
-                                            for a in getattr(i.q, "accepted")))]
+                                            for a in i.short_answer.accepted))]
     assert [q["id"] for q in parsed] == [i.ident for i in in_gift]
-    for q, item in zip(parsed, in_gift):
+    for q, item in zip(parsed, in_gift, strict=True):
         assert q["stem"]["text"] == item.stem_html
         if item.kind in ("single", "multiple"):
             # A leading % is written as &#37; (the same text in HTML).

@@ -15,7 +15,7 @@ COLLECTIONS = ["fixture-course", "fixture-course-form-pre-post"]
 def check(fmt: str, export: Export) -> list[str]:
     """All problems the independent checkers find in one format's export."""
     problems: list[str] = []
-    for name, data in export.files.items():
+    for data in export.files.values():
         if fmt == "moodle":
             problems += checkers.check_moodle_xml(data)
         elif fmt == "qti12":
