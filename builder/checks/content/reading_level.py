@@ -169,11 +169,6 @@ def _fk(words: int, sentences: int, syllables: int) -> float:
     return 0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59
 
 
-def lesson_grades(corpus: Corpus) -> list[Grade]:
-    """The grade of every lesson and page, for reports such as `course stats`."""
-    return [grade_of(prose) for prose in corpus.bodies]
-
-
 def check(corpus: Corpus) -> Iterator[Diagnostic]:
     settings = corpus.project.course.reading_level
     target = settings.target_grade
