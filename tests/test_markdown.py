@@ -17,7 +17,13 @@ import pytest
 from lxml import html as lxml_html
 
 from builder.markdown import (
-    SAFE_TAGS, TARGETS, blank_comment_lines, convert, edition_body, mkdocs_extensions, new_markdown,
+    SAFE_TAGS,
+    TARGETS,
+    blank_comment_lines,
+    convert,
+    edition_body,
+    mkdocs_extensions,
+    new_markdown,
 )
 from builder.model.load import load_project
 from builder.model.project import Project
