@@ -166,7 +166,7 @@ def render_jobs(jobs: list[Job], allowed: list[Path], font_dir: Path, workers: i
         worker = _Worker(*init)
         results = [worker.render(job) for job, _ in todo]
     else:
-        with ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=init) as pool:
+        with ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=(*init, os.getpid())) as pool:
             results = list(pool.map(_render_in_worker, [job for job, _ in todo]))
     for (job, key), out in zip(todo, results, strict=True):
         outcomes[job.name] = out
@@ -202,9 +202,55 @@ def _copy_atomic(src: Path, dst: Path) -> None:
 _WORKER: _Worker | None = None
 
 
-def _init_worker(allowed: tuple[str, ...], font_dir: str, epoch: int) -> None:
+def _init_worker(allowed: tuple[str, ...], font_dir: str, epoch: int, build_pid: int) -> None:
     global _WORKER
+    _die_with_parent(build_pid)
     _WORKER = _Worker(allowed, font_dir, epoch)
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_parent(build_pid: int) -> None:
+    """End this worker when the build that started it is gone, even after `kill -9`.
+
+    A killed build closes nothing a worker waits on (a forked worker holds both ends of the
+    pool's pipes itself), so without this the workers would block on a read forever. On Linux
+    the kernel sends SIGKILL when the worker's parent exits. Everywhere, and in case the build
+    died before the prctl took effect: a daemon thread exits once the worker's parent changed
+    (it was re-parented) or the build's process is gone.
+    """
+    import signal
+    import sys
+    import threading
+
+    parent = os.getppid()  # the build itself, or a fork server it started
+    if sys.platform == "linux":
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+    def orphaned() -> bool:
+        if os.getppid() != parent:
+            return True
+        try:
+            os.kill(build_pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:  # alive, and someone else's: cannot happen for our own parent
+            pass
+        return False
+
+    if orphaned():
+        os._exit(1)
+
+    def watch() -> None:
+        while not orphaned():
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-build", daemon=True).start()
 
 
 def _render_in_worker(job: Job) -> Outcome:
