@@ -19,13 +19,14 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from builder.cli.common import print_text, region_help, resolve_region, warn
 from builder.diagnostics import Diagnostic, format_text
-from builder.model.load import load_project
-from builder.model.project import Project
-from builder.render import Artifact, BuildOptions, RenderError, build_date
+
+if TYPE_CHECKING:
+    from builder.model.project import Project
+    from builder.render import Artifact, BuildOptions
 
 HELP = "preview the site with live reload"
 WATCHED = ("curriculum", "modules", "quizzes")
@@ -86,6 +87,9 @@ class Preview:
         self.rebuild()
 
     def _rebuild(self, started: float) -> bool:
+        from builder.model.load import load_project
+        from builder.render import BuildOptions, RenderError, build_date
+
         project, diags = load_project(self.root)
         errors = [d for d in diags if d.severity == "error"]
         if errors:
@@ -195,6 +199,8 @@ def run(args: argparse.Namespace) -> int:
     if not host or not port.isdigit():
         warn(f"course: error: --addr must be HOST:PORT, got '{args.addr}'")
         return 2
+    from builder.model.load import load_project
+
     project, diags = load_project(args.root)
     if project is None:
         print_text([d for d in diags if d.severity == "error"], 0)
