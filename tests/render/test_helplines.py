@@ -27,7 +27,7 @@ from builder.render.print.markdown import crisis_lines_element
 from builder.render.site.pages import help_lines_md
 from builder.render.site.text import crisis_lines_md
 from builder.schema_export import schemas
-from tests.helpers import REPO, course_copy
+from tests.helpers import REPO, check_lines, course_copy
 
 CHECKED = "Checked on the service's website"
 
@@ -212,3 +212,26 @@ def test_each_entry_lists_the_pages_found(real: Project) -> None:
     for chunk in chunks:
         rid = chunk.split("\n", 1)[0]
         assert re.search(r"^        # .*https?://", chunk, re.M), f"{rid}: no page recorded"
+
+
+def test_a_secondary_entry_without_a_source_is_an_error_at_its_position(tmp_path: Path) -> None:
+    """`course check` names the file, line and column of the entry that lacks its source URL."""
+    entry = """      - id: uk-childline
+        name: Childline
+        crisis: true
+        group: youth
+        contacts:
+          - kind: call
+            value: 0800 1111
+        hours: "Phone: 24 hours a day, 7 days a week."
+        who_for: Children and young people in the UK under 19.
+        verification: secondary
+        reviewed_on: 2026-12-01
+"""
+    text = (REPO / "tests/fixtures/curricula/minimal/curriculum/resources.yaml").read_text(encoding="utf-8")
+    text = text.rstrip("\n") + "\n" + entry
+    line_no = text.splitlines().index("      - id: uk-childline") + 1
+    root = course_copy(tmp_path, files={"curriculum/resources.yaml": text})
+    found = [ln for ln in check_lines(root) if "resources." in ln]
+    assert found == [f"curriculum/resources.yaml:{line_no}:13: error: resource 'uk-childline' (uk) has no "
+                     "`source` URL [resources.no-source]"]
