@@ -1,4 +1,7 @@
-"""`course new module` and `course new lesson`: start files that already pass `course check`."""
+"""`course new module` and `course new lesson`: start files that already pass `course check`.
+
+Their placeholder sentences come from `builder.checks.content.placeholder`, the rule that reports
+each one still in place (a warning: `course check --strict` fails until they are replaced)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from builder.checks.content import placeholder as ph
 from builder.model.load import MODULE_FOLDER_RE
 
 
@@ -45,18 +49,18 @@ def new_module(root: Path, title: str) -> list[str]:
 id: {mid}
 title: {yaml.safe_dump(title, default_style='"').strip()}
 summary: >-
-  One or two sentences on what this module is about and why it matters.
+  {ph.MODULE_SUMMARY}
 duration: 30
 objectives:
   - id: {mid}.O1
-    text: Describe the main idea of this module.
+    text: {ph.OBJECTIVE}
 lessons:
   - 01-introduction.md
 activities: []
 key_points:
-  - The first thing to remember.
+  - {ph.KEY_POINT}
 facilitator_notes:
-  preparation: What to read and prepare before the session.
+  preparation: {ph.PREPARATION}
 """,
         encoding="utf-8",
     )
@@ -70,10 +74,10 @@ questions:
   - id: {mid}.Q01
     type: true_false
     objectives: [{mid}.O1]
-    stem: Replace this with a statement that is true or false.
+    stem: {ph.QUESTION_STEM}
     answer: true
     feedback:
-      general: Explain why the statement is true or false.
+      general: {ph.QUESTION_FEEDBACK}
 """,
         encoding="utf-8",
     )
@@ -100,10 +104,10 @@ objectives: {objectives}
 
 ## What this lesson covers
 
-Write the lesson here in short paragraphs. Use `##` and `###` headings.
+{ph.LESSON_BODY}
 
 !!! reflection "Think about it"
-    A question for participants to think about.
+    {ph.REFLECTION}
 """,
         encoding="utf-8",
     )

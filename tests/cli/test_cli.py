@@ -61,7 +61,10 @@ def test_root_defaults_to_current_folder(tmp_path: Path) -> None:
     assert proc.returncode == 0
 
 
-def test_new_module_and_lesson_scaffold_valid_files(tmp_path: Path) -> None:
+def test_new_module_and_lesson_scaffold_files_that_load_but_are_not_publishable(tmp_path: Path) -> None:
+    """They pass `course check` (warnings only, so a new module builds at once) and fail
+    `course check --strict` until their placeholder text is replaced (tests/checks/content/
+    test_placeholder.py has the details)."""
     root = course_copy(tmp_path)
     run = run_cli("new", "module", "Peer support online", "--root", str(root))
     assert run.code == 0, run.err
@@ -71,7 +74,11 @@ def test_new_module_and_lesson_scaffold_valid_files(tmp_path: Path) -> None:
     run = run_cli("new", "lesson", "M3", "Staying safe on social media", "--root", str(root))
     assert run.code == 0, run.err
     assert run.lines[0] == "created modules/03-peer-support-online/02-staying-safe-on-social-media.md"
-    assert check_lines(root) == ["no problems in 17 files"]
+    lines = check_lines(root)
+    assert lines[-1] == "10 warnings in 17 files"
+    assert all(line.endswith("[content.placeholder]") for line in lines[:-1]), lines
+    assert run_cli("check", "--root", str(root)).code == 0
+    assert run_cli("check", "--strict", "--root", str(root)).code == 1
     course = yaml.safe_load((root / "curriculum/course.yaml").read_text())
     assert course["modules"][-1] == "03-peer-support-online"
 

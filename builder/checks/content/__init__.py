@@ -15,6 +15,7 @@ family of rules:
 - `quiz_items`: option wording, negative stems, answer patterns across a bank
 - `sources`: citations resolve to `sources:` entries; statistics carry a citation
 - `timing`: words per minute, activity rounds, the course's session plans (timetable)
+- `placeholder`: text `course new` wrote for the author to replace, still in place
 - `suppress`: inline markers that silence one rule in one place, with a reason
 
 docs/content-checks.md documents every code.
@@ -29,6 +30,7 @@ from builder.checks.content import (
     accessibility,
     characters,
     links,
+    placeholder,
     promotion,
     quiz_items,
     reading_level,
@@ -44,7 +46,7 @@ from builder.diagnostics import CODES, Diagnostic
 from builder.model.project import Project
 
 FAMILIES = (safe_messaging, safety, characters, links, promotion, reading_level, accessibility, resources, quiz_items,
-            sources, timing)
+            sources, timing, placeholder)
 PREFIXES = ("safe.", "safety.", "chars.", "links.", "promo.", "read.", "a11y.", "resources.", "quiz.",
             "sources.", "content.", "timing.words-per-minute", "timing.activity-overrun", "timetable.")
 
