@@ -173,6 +173,17 @@ def facilitator_texts(project: Project) -> list[str]:
     return [md_plain(t) for t in out]
 
 
+def strings(data: object) -> list[str]:
+    """Every string in a model dump, leaving out anything under a key that names facilitators."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [x for k, v in data.items() if "facilitator" not in str(k) for x in strings(v)]
+    if isinstance(data, (list, tuple)):
+        return [x for v in data for x in strings(v)]
+    return []
+
+
 def public_text(project: Project) -> str:
     """What participants may read anyway: lessons and pages without facilitator blocks, module
     texts, the glossary, and question stems and options (question papers print them). A
@@ -181,10 +192,9 @@ def public_text(project: Project) -> str:
     parts += [m.title for m in project.modules] + [p.title for p in project.pages]
     parts += [strip_blocks(p.body) for p in project.pages if project.page_audience.get(p.path, "all") != "facilitator"]
     for m in project.modules:
-        parts += [m.data.summary, *m.data.key_points, *(o.text for o in m.data.objectives)]
-        for act in m.data.activities:
-            parts += [str(v) for k, v in act.model_dump().items() if k != "facilitator_notes"]
-    parts += [x for t in project.glossary.terms for x in (t.term, t.definition, *t.aliases)]
+        parts += strings(m.data.model_dump())  # summary, key points, activities, sources...
+        parts += [x for lesson in m.lessons for x in strings(lesson.meta.model_dump())]
+    parts += strings(project.course.model_dump()) + strings(project.glossary.model_dump())
     for _, q in project.all_questions():
         parts.append(q.stem)
         if isinstance(q, (SingleChoice, MultipleResponse)):
