@@ -17,25 +17,30 @@ def state(folder: Path) -> dict[str, tuple[int, int]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+# The facilitator build writes every kind of output: the site, every PDF and the quiz exports
+# (a participant build has no exports: they hold the answers).
+FACILITATOR = ("--audience", "facilitator")
+
+
 def test_no_change_rebuild_touches_nothing_and_an_edit_rebuilds(tmp_path: Path) -> None:
     root = course_copy(tmp_path)
     (root / "node_modules").symlink_to(REPO / "node_modules")
     (root / "mkdocs.yml").symlink_to(REPO / "mkdocs.yml")
-    first = run_cli("build", "--root", str(root))
+    first = run_cli("build", "--root", str(root), *FACILITATOR)
     assert first.code == 0, first.out + first.err
-    assert first.lines[-1].startswith("built site/ (participant, region us): site, ")
+    assert first.lines[-1].startswith("built site/ (facilitator, region us): site, ")
     site = root / "site"
     before = state(site)
     assert "downloads/workbook.pdf" in before and "index.html" in before
 
-    again = run_cli("build", "--root", str(root))
+    again = run_cli("build", "--root", str(root), *FACILITATOR)
     assert again.code == 0, again.out + again.err
     assert again.lines[-1].startswith("up to date, nothing written: site/ ")
     assert state(site) == before  # same files, same inodes, same modification times
 
     lesson = root / "modules/01-first-steps/02-noticing.md"
     lesson.write_text(lesson.read_text() + "\nA new sentence about noticing.\n")
-    edited = run_cli("build", "--root", str(root))
+    edited = run_cli("build", "--root", str(root), *FACILITATOR)
     assert edited.code == 0, edited.out + edited.err
     assert edited.lines[-1].startswith("built site/ ")
     page = (site / "modules/01-first-steps/02-noticing/index.html").read_text()
@@ -49,7 +54,7 @@ def test_no_change_rebuild_touches_nothing_and_an_edit_rebuilds(tmp_path: Path) 
     for kept in ("downloads/crisis-card-us.pdf", "downloads/certificate.pdf", "downloads/quiz-01-first-steps.pdf",
                  "modules/01-first-steps/01-listening/index.html"):
         assert after[kept] == before[kept], kept
-    exports = [rel for rel in before if rel.startswith("downloads/") and not rel.endswith(".pdf")]
+    exports = [rel for rel in before if rel.startswith("downloads/quizzes/")]
     assert exports and all(after[rel] == before[rel] for rel in exports)
     assert not [p for p in os.listdir(tmp_path / "minimal") if p.startswith((".staging-", ".old-"))]
 
