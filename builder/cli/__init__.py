@@ -8,6 +8,7 @@
     course schema [--out DIR]
     course new module "Title" | course new lesson MODULE "Title"
     course stats
+    course evaluate RESULTS… [--out DIR] [--format text|json|github] [--min-group N]
 
 Every command works on the project in the current folder, or `--root DIR`. Each command is
 one module here (`add_arguments`, `run`); what they share (the region resolver, the "check,
@@ -31,7 +32,7 @@ from builder.cli.common import Stopped, UsageError, add_root, warn
 __all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
 # Command name -> module under builder.cli (`print` is a module name too: it is never imported bare).
-COMMANDS = ("check", "build", "print", "export", "serve", "schema", "new", "stats")
+COMMANDS = ("check", "build", "print", "export", "serve", "schema", "new", "stats", "evaluate")
 
 
 def build_parser(root: Path | None = None) -> argparse.ArgumentParser:

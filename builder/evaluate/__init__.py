@@ -1,0 +1,114 @@
+"""`course evaluate`: results of a course run in, an impact and item-analysis report out.
+
+    evaluate(project, sources, form_id="pre-post", min_group=5, salt=None) -> Evaluation
+    Source.parse("pre/A=results.csv") -> Source
+
+`readers` turns Moodle, Canvas and paper results into attempts (participants known only by a
+keyed hash of their e-mail or LMS id), `stats` computes the knowledge change and the item
+analysis and flags questions, `report` writes the HTML page and the PDF. Everything returns
+data and diagnostics; only builder.cli.evaluate prints.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from builder.diagnostics import Diagnostic, diag, register, sort_unique
+from builder.evaluate.instrument import Instrument, instrument
+from builder.evaluate.readers import PHASES, Attempt, Reading, read_results
+from builder.evaluate.stats import Analysis, analyse, flag_diagnostics
+from builder.model.forms import find_form
+from builder.model.project import Project
+from builder.model.where import Where
+
+EVAL_DUPLICATE_FILES = register("eval.duplicate-across-files",
+                                "The same participant in two files of the same phase.")
+
+__all__ = ["Evaluation", "Source", "evaluate"]
+
+
+class SourceError(ValueError):
+    """A RESULTS argument that cannot be understood (a command-line mistake)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    phase: str | None = None
+    variant: str | None = None
+
+    @staticmethod
+    def parse(spec: str) -> Source:
+        """`FILE`, `pre=FILE`, `post/B=FILE`. Without a phase, the file name decides when it says
+        pre/before or post/after; the paper template carries its own phase column."""
+        m = re.match(r"^(pre|post)(?:/([A-Z]))?=(.+)$", spec, re.I)
+        if m:
+            return Source(Path(m.group(3)), m.group(1).lower(), m.group(2))
+        if re.match(r"^[A-Za-z/]+=", spec) and not Path(spec).exists():
+            raise SourceError(f"'{spec.split('=')[0]}' is not pre, post, pre/A or post/B (write pre=FILE)")
+        path = Path(spec)
+        words = set(re.split(r"[^a-z]+", path.stem.lower()))
+        phase = ("pre" if words & {"pre", "before", "baseline", "pretest"} else
+                 "post" if words & {"post", "after", "posttest"} else None)
+        return Source(path, phase, None)
+
+
+@dataclass
+class Evaluation:
+    instrument: Instrument
+    readings: list[Reading]
+    attempts: list[Attempt]
+    analysis: Analysis | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # reading problems and item flags
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
+
+
+def evaluate(project: Project, sources: list[Source], form_id: str = "pre-post", min_group: int = 5,
+             salt: bytes | None = None, shown: Callable[[Path], str] | None = None) -> Evaluation:
+    """Read every source for the form `form_id` and, when nothing failed, analyse them.
+
+    `salt` keys the pseudonyms; by default a new random one each run, so pseudonyms are never
+    the same in two runs and the report can never hold a lasting identifier. `shown` turns a
+    path into the text diagnostics show (default: as given).
+    """
+    form = find_form(project, form_id)
+    if form is None:
+        raise SourceError(f"no form '{form_id}' in quizzes/forms.yaml")
+    inst = instrument(project, form)
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    readings = []
+    for src in sources:
+        name = shown(src.path) if shown else str(src.path)
+        readings.append(read_results(src.path, name, inst, salt, src.phase, src.variant))
+    diags = [d for r in readings for d in r.diagnostics]
+    attempts: list[Attempt] = []
+    first: dict[tuple[str, str], Where] = {}
+    for r in readings:
+        for a in r.attempts:
+            key = (a.pid, a.phase)
+            if key in first and first[key].path != a.where.path:
+                diags.append(diag(EVAL_DUPLICATE_FILES, a.where,
+                                  f"the same participant already took the {a.phase}-test in {first[key].path}",
+                                  "give each phase's results once (one file per quiz)"))
+                continue
+            first.setdefault(key, a.where)
+            attempts.append(a)
+    notes = [n for r in readings for n in r.notes]
+    ev = Evaluation(inst, readings, attempts, None, diags, notes)
+    if ev.failed:
+        ev.diagnostics = sort_unique(diags)
+        return ev
+    if not any(a.phase == p for a in attempts for p in PHASES):
+        ev.diagnostics = sort_unique(diags)
+        return ev
+    ev.analysis = analyse(project, inst, attempts, min_group)
+    ev.diagnostics = sort_unique(diags + flag_diagnostics(inst, ev.analysis.flags))
+    return ev
