@@ -33,6 +33,7 @@ Q_DUPLICATE = register("question.duplicate-option", "The same option, item or ac
 Q_PAIRS = register("question.pairs", "Matching pairs with repeated sides.")
 BLOCK_KIND = register("block.kind", "An admonition block of a kind the builder does not know.")
 NO_CRISIS = register("resources.no-crisis", "A region with no crisis line.", "warning")
+NO_OBJECTIVE = register("question.no-objective", "An imported question not yet linked to an objective.", "warning")
 
 Check = Callable[[Project], Iterable[Diagnostic]]
 CHECKS: list[Check] = []
@@ -117,6 +118,25 @@ def _objective_refs(p: Project) -> Iterator[tuple[str, Where, str, list[str]]]:
         for q in m.questions:
             for i, ref in enumerate(q.objectives):
                 yield ref, q.where("objectives", i), f"question {q.id}", own
+
+
+@check
+def question_objectives(p: Project) -> Iterator[Diagnostic]:
+    """Every question names an objective. An imported one (`imported:`, written by `course
+    import`) may lack it for now: a warning until an author links it."""
+    from builder.model.load import SCHEMA_MISSING
+
+    for m in p.modules:
+        for q in m.questions:
+            if q.objectives:
+                continue
+            if q.imported is not None:
+                yield diag(NO_OBJECTIVE, q.where("id"), f"imported question {q.id} is not linked to an objective",
+                           f"add `objectives: [{m.objectives[0].id if m.objectives else m.id + '.O1'}]` "
+                           "(the objective it assesses)")
+            else:
+                yield diag(SCHEMA_MISSING, q.where("id"), f"question {q.id} names no objective",
+                           f"add `objectives: [{m.objectives[0].id if m.objectives else m.id + '.O1'}]`")
 
 
 @check

@@ -8,6 +8,7 @@
     course schema [--out DIR]
     course new module "Title" | course new lesson MODULE "Title"
     course stats
+    course import FILE… --module M [--out P] [--dry-run]
     course evaluate RESULTS… [--out DIR] [--format text|json|github] [--min-group N]
 
 Every command works on the project in the current folder, or `--root DIR`. Each command is
@@ -32,7 +33,9 @@ from builder.cli.common import Stopped, UsageError, add_root, warn
 __all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
 # Command name -> module under builder.cli (`print` is a module name too: it is never imported bare).
-COMMANDS = ("check", "build", "print", "export", "serve", "schema", "new", "stats", "evaluate")
+COMMANDS = ("check", "build", "print", "export", "serve", "schema", "new", "stats", "evaluate", "import")
+# Commands whose module name differs (`import` is a Python keyword).
+_MODULE_OF = {"import": "import_"}
 
 
 def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
@@ -45,7 +48,7 @@ def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
-        module = importlib.import_module(f"builder.cli.{name}")
+        module = importlib.import_module(f"builder.cli.{_MODULE_OF.get(name, name)}")
         p = sub.add_parser(name, parents=[common], help=module.HELP)
         if "root" in inspect.signature(module.add_arguments).parameters:
             module.add_arguments(p, root)

@@ -357,15 +357,29 @@ class Option(Node):
     feedback: str | None = Field(None, description="Why this option is right or wrong.")
 
 
+class Imported(Node):
+    """Where a question brought in by `course import` came from (kept for reviewers)."""
+
+    format: Literal["moodle", "gift", "aiken", "qti12"]
+    file: str = Field(min_length=1, description="The file as it was named on the command line.")
+    line: int = Field(ge=1)
+    name: str | None = Field(None, description="The question's name in the source.")
+
+
 class _QuestionBase(Node):
     id: str = Field(pattern=QUESTION_ID)
-    objectives: list[str] = Field(min_length=1)
+    objectives: list[str] = Field(
+        default_factory=list,
+        description="Objectives the question assesses: at least one (an error otherwise), except on an "
+        "`imported` question, which only gets a warning (question.no-objective) until an author links it.",
+    )
     scenario: str | None = Field(None, description="Id of a scenario in this bank.")
     stem: Markdown
     feedback: Feedback = Field(default_factory=Feedback)
     difficulty: Difficulty = "medium"
     points: float = Field(1, gt=0, le=100)
     tags: list[str] = Field(default_factory=list)
+    imported: Imported | None = Field(None, description="Set by `course import`: where the question came from.")
 
 
 class SingleChoice(_QuestionBase):
