@@ -10,6 +10,8 @@ facilitator guide and the workbook (docs/format.md, "Sources and citations").
   no footnote the page defines itself).
 - `sources.duplicate` (error): two sources with the same id in one module (its lessons included).
 - `sources.url` (warning): a source `url` that is not an https:// address.
+- `sources.in-yaml` (warning): a citation in a YAML text value (a key point, quiz feedback ...),
+  where the renderers cannot turn it into a footnote.
 - `content.unsourced-claim` (warning): a sentence in a lesson or page body that states a
   statistic the rules can spot (a percentage, "1 in 8", "62 in 100", "half of", "about a
   third", "three-quarters", "most people", or a number in a sentence that says a study,
@@ -32,6 +34,7 @@ from builder.model.project import Document, Lesson, Module
 UNKNOWN = register("sources.unknown", "A citation that names no source of its lesson or module.")
 DUPLICATE = register("sources.duplicate", "Two sources with the same id in one module.")
 URL = register("sources.url", "A source whose url is not an https:// address.", "warning")
+IN_YAML = register("sources.in-yaml", "A citation in YAML text, where no footnote can show it.", "warning")
 UNSOURCED = register(
     "content.unsourced-claim", "A sentence stating a statistic with no citation nearby.", "warning"
 )
@@ -64,6 +67,13 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
     for m in corpus.project.modules:
         if corpus.wants(m.path):
             yield from _module_sources(m)
+    for prose in corpus.values:
+        if "[^" in prose.raw:
+            for c in CITATION.finditer(prose.raw):
+                if prose.masked[c.start():c.end()].strip():
+                    yield diag(IN_YAML, prose.where(c.start()),
+                               f"citation '{c.group('id')}' in YAML text: only lesson and page bodies show citations",
+                               "cite the source in the lesson that teaches this fact, and leave the YAML text plain")
     for prose in corpus.bodies:
         assert prose.doc is not None
         known = _known(corpus, prose.doc)
