@@ -21,10 +21,11 @@ from builder.model.project import Document, Lesson, Module, Project
 from builder.model.schema import Activity, Region
 from builder.model.where import Where
 from builder.render import BuildOptions
+from builder.render.crisis import contact_text, crisis_lines
 from builder.render.helplines import card_footnote, date_note, grouped, is_checked
 from builder.render.print import forms as form_source
 from builder.render.print.documents import DocSpec
-from builder.render.print.markdown import DocContext, PrintMarkdown, contact_text
+from builder.render.print.markdown import DocContext, PrintMarkdown
 from builder.render.print.questions import paper_questions
 from builder.render.print.session import KIND_LABELS, clock_text, place_activities, session_plan
 from builder.render.sources import (
@@ -68,7 +69,7 @@ class Assembler:
         self.env.filters.update(md=self._md_filter, inline=self._inline_filter, clock=clock_text,
                                 contact=lambda c: contact_text(c.kind, c.value, c.label),
                                 date_note=date_note)
-        self.env.globals.update(help_groups=grouped, is_checked=is_checked)
+        self.env.globals.update(help_groups=grouped, is_checked=is_checked, crisis_lines=crisis_lines)
         # Where a link to another lesson or page goes: inside the workbook, which holds every
         # lesson and every page for all; elsewhere such links print as plain words.
         self.anchors = self._anchors(())
@@ -212,20 +213,20 @@ class Assembler:
         # rests on secondary sources is starred, and the foot says what the star means.
         lines: list[dict[str, Any]] = []
         groups: list[dict[str, Any]] = []
-        crisis = [r for r in region.resources if r.crisis]
-        for key, heading, group in grouped(crisis):
+        crisis = crisis_lines(region)
+        for key, heading, group in crisis.groups():
             rows: list[dict[str, Any]] = []
             for r in group:
-                contacts = [c for c in r.contacts if c.kind in ("call", "text")] or r.contacts[:1]
+                contacts = [c for c in r.contacts if c.kind in ("call", "text")] or list(r.contacts[:1])
                 rows.append({"name": r.name, "contacts": contacts[:3] if key == "everyone" else contacts[:1],
-                             "hours": r.hours, "star": not is_checked(r)})
+                             "hours": r.hours, "star": not r.checked})
             if key == "everyone":
                 lines = rows
             else:
                 groups.append({"heading": heading, "lines": rows})
         size = sum(1 + len(x["contacts"]) for x in lines) + sum(1 + len(g["lines"]) for g in groups)
         return {"card_region": region, "crisis": lines, "groups": groups, "sheet": card_sheet(self.opts.paper),
-                "dense": size > 7, "footnote": card_footnote(crisis)}
+                "dense": size > 7, "footnote": card_footnote(line.resource for line in crisis.lines)}
 
     def _context_certificate(self, spec: DocSpec) -> dict[str, Any]:
         return {"modules": self.project.modules}

@@ -28,7 +28,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from builder.markdown import convert, new_markdown, unwrap_paragraph
 from builder.model.schema import Region
-from builder.render.helplines import date_note, grouped, is_checked
+from builder.render.crisis import crisis_lines
 
 # Ruled lines under a reflection block when the author gives no number.
 REFLECTION_LINES = 5
@@ -211,32 +211,22 @@ def ruled_lines(n: int) -> etree.Element:
 
 def crisis_lines_element(region: Region) -> etree.Element:
     """The region's emergency number and crisis lines, as appended to every help block."""
+    crisis = crisis_lines(region)
     box = etree.Element("div", {"class": "crisis-lines"})
     title = etree.SubElement(box, "p", {"class": "crisis-lines-title"})
-    title.text = f"Help now in {region.place_name}"
+    title.text = f"Help now in {crisis.place}"
     ul = etree.SubElement(box, "ul")
     li = etree.SubElement(ul, "li")
     strong = etree.SubElement(li, "strong")
-    strong.text = f"Emergency: {region.emergency}"
-    if region.emergency_notes:
-        strong.tail = f" ({region.emergency_notes.rstrip('.')})"
-    for key, heading, group in grouped(r for r in region.resources if r.crisis):
-        for res in group:
-            li = etree.SubElement(ul, "li")
-            strong = etree.SubElement(li, "strong")
-            strong.text = res.name
-            who = "" if key == "everyone" else f" ({heading[0].lower() + heading[1:]})"
-            strong.tail = who + ": " + "; ".join(contact_text(c.kind, c.value, c.label) for c in res.contacts) \
-                + f". {res.hours.rstrip('.')}. "
-            note = etree.SubElement(li, "span", {"class": "date-note" + ("" if is_checked(res) else " secondary")})
-            note.text = date_note(res)
+    strong.text = f"Emergency: {crisis.emergency}"
+    if crisis.emergency_notes:
+        strong.tail = f" ({crisis.emergency_notes.rstrip('.')})"
+    for line in crisis.lines:
+        li = etree.SubElement(ul, "li")
+        strong = etree.SubElement(li, "strong")
+        strong.text = line.name
+        who = f" ({line.who})" if line.who else ""
+        strong.tail = who + ": " + "; ".join(c.text for c in line.contacts) + f". {line.hours.rstrip('.')}. "
+        note = etree.SubElement(li, "span", {"class": "date-note" + ("" if line.checked else " secondary")})
+        note.text = line.note
     return box
-
-
-def contact_text(kind: str, value: str, label: str | None) -> str:
-    """How a contact reads on paper: its label, or the kind and value."""
-    if label:
-        return label
-    verbs = {"call": "Call", "text": "Text", "chat": "Chat at", "web": "Visit", "email": "Email",
-             "videophone": "Videophone"}
-    return f"{verbs.get(kind, kind.title())} {value}"

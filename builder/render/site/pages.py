@@ -9,7 +9,7 @@ from builder.model.blocks import find_blocks
 from builder.model.project import Document
 from builder.model.schema import Region
 from builder.render import Artifact
-from builder.render.helplines import date_note, grouped, is_checked
+from builder.render.crisis import crisis_lines
 from builder.render.site.context import (
     ABOUT,
     DOWNLOADS,
@@ -178,17 +178,18 @@ def help_lines_md(region: Region) -> list[str]:
     each with its honest date: "Checked on the service's website on ..." only for a check on
     the service's own page, "Last reviewed ... from secondary sources" otherwise."""
     out: list[str] = []
-    for key, heading, group in grouped(region.resources):
-        crisis = [r for r in group if r.crisis]
-        other = [r for r in group if not r.crisis]
+    for key, heading, group in crisis_lines(region, crisis_only=False).groups():
+        crisis = [x for x in group if x.resource.crisis]
+        other = [x for x in group if not x.resource.crisis]
         sections = ((("Crisis lines", crisis), ("More support", other)) if key == "everyone"
                     else ((heading, crisis + other),))
         for title, entries in sections:
             if not entries:
                 continue
             out += [f"## {title}", ""]
-            for res in entries:
-                out += [f"### {md_text(res.name)}", "", *[f"- {contact_md(c)}" for c in res.contacts], "",
+            for line in entries:
+                res = line.resource
+                out += [f"### {md_text(line.name)}", "", *[f"- {contact_md(c)}" for c in line.contacts], "",
                         f"**When:** {md_text(res.hours)}  ", f"**For:** {md_text(res.who_for)}"]
                 if res.languages:
                     out[-1] += "  "
@@ -196,10 +197,10 @@ def help_lines_md(region: Region) -> list[str]:
                 out += [""]
                 if res.notes:
                     out += [md_text(res.notes), ""]
-                note = md_text(date_note(res))
+                note = md_text(line.note)
                 if res.source and res.source.startswith("https://"):
                     note += f" [{md_text(res.name)} website]({res.source})"
-                cls = "course-meta" if is_checked(res) else "course-meta course-meta--secondary"
+                cls = "course-meta" if line.checked else "course-meta course-meta--secondary"
                 out += [note, f"{{ .{cls.replace(' ', ' .')} }}", ""]
     return out
 

@@ -17,7 +17,7 @@ import markdown
 from builder.markdown import convert, edition_body, new_markdown, unwrap_paragraph
 from builder.model.blocks import find_blocks
 from builder.model.schema import Contact, Glossary, Region
-from builder.render.helplines import date_note, grouped
+from builder.render.crisis import CrisisContact, crisis_contact, crisis_lines
 
 # Characters that would start raw HTML or an entity when YAML text is dropped into Markdown.
 _MD_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", "*": r"\*", "_": r"\_",
@@ -116,41 +116,24 @@ def abbreviations(glossary: Glossary) -> Abbreviations:
 # Crisis lines and the `!!! help` block
 
 
-def contact_href(contact: Contact) -> str | None:
-    """A link for a contact: tel:, sms:, mailto: or the web address; None if not linkable."""
-    value = contact.value.strip()
-    digits = re.sub(r"[^0-9+]", "", value)
-    if contact.kind == "call" or (contact.kind == "videophone" and not value.startswith("http")):
-        return f"tel:{digits}" if digits else None
-    if contact.kind == "text":
-        return f"sms:{digits}" if digits else None
-    if contact.kind == "email":
-        return f"mailto:{value}"
-    if value.startswith(("https://", "http://")):
-        return value
-    return None
-
-
-def contact_md(contact: Contact) -> str:
-    label = md_text(contact.label or contact.value)
-    href = contact_href(contact)
-    return f"[{label}]({href})" if href else label
+def contact_md(contact: Contact | CrisisContact) -> str:
+    c = contact if isinstance(contact, CrisisContact) else crisis_contact(contact)
+    label = md_text(c.link_text)
+    return f"[{label}]({c.href})" if c.href else label
 
 
 def crisis_lines_md(region: Region, help_link: str) -> list[str]:
     """The lines appended to every `!!! help` block: the region's crisis services, the
     emergency number, and a link to the full support page."""
+    crisis = crisis_lines(region)
     lines = [""]
-    for key, heading, group in grouped(r for r in region.resources if r.crisis):
-        for res in group:
-            contacts = " · ".join(contact_md(c) for c in res.contacts)
-            who = "" if key == "everyone" else f" ({md_text(heading[0].lower() + heading[1:])})"
-            lines.append(f"- **{md_text(res.name)}**{who}: {contacts}. {md_text(res.hours)} "
-                         f"*{md_text(date_note(res))}*")
-    emergency = md_text(region.emergency)
-    lines.append(f"- **Emergency**: call [{emergency}](tel:{re.sub(r'[^0-9+]', '', region.emergency)})"
+    for line in crisis.lines:
+        contacts = " · ".join(contact_md(c) for c in line.contacts)
+        who = f" ({md_text(line.who)})" if line.who else ""
+        lines.append(f"- **{md_text(line.name)}**{who}: {contacts}. {md_text(line.hours)} *{md_text(line.note)}*")
+    lines.append(f"- **Emergency**: call [{md_text(crisis.emergency)}]({crisis.emergency_href})"
                  f" if a life is in danger right now.")
-    lines += ["", f"[All support services in {md_text(region.place_name)}]({help_link})"]
+    lines += ["", f"[All support services in {md_text(crisis.place)}]({help_link})"]
     return lines
 
 
