@@ -345,10 +345,7 @@ def _short(out: ReadResult, tx: _Text, parsed: list[tuple[str, float, str, str]]
 
 def _choice(out: ReadResult, tx: _Text, parsed: list[tuple[str, float, str, str]], where: Where, label: str,
             feedback: dict[str, str]) -> dict[str, Any] | None:
-    single = any(sep == "=" for sep, *_ in parsed)
-    positive = [w for _, w, _, _ in parsed if w > 0]
-    if not single and len(positive) <= 1 and any(w >= 100 for w in positive):
-        single = True
+    single = any(sep == "=" for sep, *_ in parsed)  # Moodle: no `=` answer makes a multiple-answer question
     options = []
     for _, weight, text, fb in parsed:
         opt: dict[str, Any] = {"text": one_line(tx.md(text))}
