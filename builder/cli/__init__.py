@@ -8,6 +8,7 @@
     course schema [--out DIR]
     course new module "Title" | course new lesson MODULE "Title"
     course stats
+    course diff OLD [NEW] [--format markdown|html|json|pdf] [--out P]
     course import FILE… --module M [--out P] [--dry-run]
     course evaluate RESULTS… [--out DIR] [--format text|json|github] [--min-group N]
 
@@ -33,7 +34,7 @@ from builder.cli.common import Stopped, UsageError, add_root, warn
 __all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
 # Command name -> module under builder.cli (`print` is a module name too: it is never imported bare).
-COMMANDS = ("check", "build", "print", "export", "serve", "schema", "new", "stats", "evaluate", "import")
+COMMANDS = ("check", "build", "print", "export", "serve", "schema", "new", "stats", "evaluate", "import", "diff")
 # Commands whose module name differs (`import` is a Python keyword).
 _MODULE_OF = {"import": "import_"}
 
