@@ -17,6 +17,8 @@
     module, or a module's quiz before the module.
   - `timetable.short` (warning): a plan giving a module fewer minutes (all its `module` slots
     together) than the module's `duration`.
+  - `timetable.long` (warning): more minutes than the module's `duration`: when a module gets
+    shorter, its plans follow, so the printed times stay true.
 
 Plans report in course.yaml; their diagnostics depend on module.yaml, the banks and forms.yaml,
 which is why `builder.checks.content.cache` keys course.yaml on those files too.
@@ -39,6 +41,7 @@ MISSING = register("timetable.missing", "A session plan that leaves out a module
                    "warning")
 ORDER = register("timetable.order", "A session plan with the tests or a quiz in the wrong place.", "warning")
 SHORT = register("timetable.short", "A session plan giving a module less time than its duration.", "warning")
+LONG = register("timetable.long", "A session plan giving a module more time than its duration.", "warning")
 
 
 def check(corpus: Corpus) -> Iterator[Diagnostic]:
@@ -138,6 +141,11 @@ def _plan(corpus: Corpus, plan: schema.Plan) -> Iterator[Diagnostic]:
         if minutes[mid] < m.data.duration:
             yield diag(SHORT, where, f"plan '{plan.id}' gives module {mid} {minutes[mid]} minutes; the module "
                        f"takes {m.data.duration}", f"give its slot {m.data.duration} minutes or more")
+        elif minutes[mid] > m.data.duration:
+            yield diag(LONG, where, f"plan '{plan.id}' gives module {mid} {minutes[mid]} minutes; the module "
+                       f"takes {m.data.duration}, so the plan shows time the module does not use",
+                       f"give its slots {m.data.duration} minutes; put extra time in a slot of its own "
+                       "(a break, or `slot: other`)")
         if m.quiz is not None and m.quiz.questions:
             if mid not in quiz_pos:
                 yield diag(MISSING, where, f"plan '{plan.id}' has no slot for the module {mid} quiz",
