@@ -16,7 +16,8 @@ import jinja2
 from markupsafe import Markup
 
 from builder.diagnostics import Diagnostic, diag, register
-from builder.model.blocks import FACILITATOR_KINDS, facilitator_title, find_blocks, strip_blocks, with_default_titles
+from builder.markdown import edition_body
+from builder.model.blocks import FACILITATOR_KINDS, facilitator_title, find_blocks
 from builder.model.project import Document, Lesson, Module, Project
 from builder.model.schema import Activity, Region
 from builder.model.where import Where
@@ -100,7 +101,7 @@ class Assembler:
         # Citations become numbered footnotes; `!!! timetable` blocks become the plan's tables.
         body = with_citations(doc.body, sources_of(module_of(self.project, doc), doc), facilitator=not participant)
         body = expand_timetables(body, self.project)
-        body = with_default_titles(strip_blocks(body) if participant else body)
+        body = edition_body(body, facilitator=not participant)  # the site's blocks and comments rule
         return Markup(self.md.block(body, DocContext(doc.path, doc.body_line, offset, prefix, self.anchors)))
 
     def references_html(self, m: Module) -> Markup:
