@@ -121,9 +121,7 @@ def plan_import(project: Project, module: Module, files: list[tuple[Path, str]],
     existing_text = bank_path.read_text(encoding="utf-8") if (out is None and bank_path.exists()) else None
     import yaml
 
-    existing_q: list[dict[str, object]] = []
-    if module.quiz is not None:
-        existing_q = [q.model_dump(exclude_defaults=True) for q in module.quiz.questions]
+    existing_q = list(module.quiz.questions) if module.quiz is not None else []
     taken = {q.id for _, q in project.all_questions()}
     prepared: Prepared = prepare(result.drafts, result.media, module.id, [o.id for o in module.objectives],
                                  taken, existing_q, {})

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from pydantic import TypeAdapter, ValidationError
 
 from builder.diagnostics import Diagnostic, diag
-from builder.importers.common import TARGET, Draft, Media, media_name
+from builder.importers.common import INVALID, TARGET, Draft, Media, media_name
+from builder.model import schema
 from builder.model.where import Where
 
 _KEY_ORDER = ("id", "type", "objectives", "difficulty", "points", "stem", "options", "answer", "accepted",
@@ -43,21 +45,45 @@ class Prepared:
     duplicates: list[tuple[Draft, str]]  # drafts already in the bank: (draft, id there)
 
 
-def content_key(q: dict[str, Any]) -> str:
+_IGNORED = {"id", "objectives", "tags", "imported", "difficulty"}
+_QUESTION: TypeAdapter[Any] = TypeAdapter(schema.Question)
+
+
+def validated(q: dict[str, Any]) -> tuple[Any, str | None]:
+    """The draft as a question model (with a placeholder id), or the first validation problem."""
+    try:
+        return _QUESTION.validate_python({"id": "M1.Q1", **{k: v for k, v in q.items() if k != "id"}}), None
+    except ValidationError as e:
+        err = e.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in err["loc"] if p not in schema.QUESTION_TYPES)
+        return None, f"{where}: {err['msg']}" if where else err["msg"]
+
+
+def _pruned(value: Any) -> Any:
+    """Empty mappings, lists and None left out (a loaded `feedback: {}` equals no feedback)."""
+    if isinstance(value, dict):
+        out = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v not in ({}, [], None)}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+def content_key(question: Any) -> str:
     """What makes two questions the same, whatever their id, objectives, tags or origin."""
-    keep = {k: v for k, v in q.items() if k not in ("id", "objectives", "tags", "imported", "difficulty")}
+    keep = _pruned(question.model_dump(exclude_defaults=True, exclude=_IGNORED))
     return hashlib.sha256(json.dumps(keep, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def prepare(drafts: list[Draft], media: list[Media], module_id: str, objectives: list[str],
-            taken_ids: set[str], existing: list[dict[str, Any]], root_rel: dict[str, str]) -> Prepared:
+            taken_ids: set[str], existing: list[Any], root_rel: dict[str, str]) -> Prepared:
     """Give drafts ids, objectives, difficulty and provenance; pick the media they use."""
     diags: list[Diagnostic] = []
     pattern = re.compile(rf"^{re.escape(module_id)}\.Q([0-9]+)$")
     numbers = [int(m.group(1)) for i in taken_ids if (m := pattern.match(i))]
     width = max([2, *(len(i.split(".Q")[1]) for i in taken_ids if pattern.match(i))])
     next_n = max(numbers, default=0) + 1
-    seen_content = {content_key(q): q.get("id", "") for q in existing}
+    seen_content = {content_key(q): q.id for q in existing}
     used_ids = set(taken_ids)
     out, dups = [], []
     wanted = {d.source_id for d in drafts if pattern.match(d.source_id or "")}
@@ -67,7 +93,12 @@ def prepare(drafts: list[Draft], media: list[Media], module_id: str, objectives:
         q["feedback"] = fb
         if not fb:
             q.pop("feedback")
-        key = content_key(q)
+        model, problem = validated(q)
+        if model is None:
+            diags.append(diag(INVALID, d.where, f"question '{d.name or d.data.get('stem', '')[:40]}' does not fit "
+                              f"the bank format: {problem}", "fix it in the source, or leave it out of the import"))
+            continue
+        key = content_key(model)
         if key in seen_content:
             dups.append((d, seen_content[key]))
             continue

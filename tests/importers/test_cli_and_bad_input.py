@@ -1,0 +1,105 @@
+"""`course import` end to end on a copy of the fixture course, and bad input: path:line:col
+diagnostics, exit 1, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import course_copy, run_cli
+
+VENDOR = Path(__file__).resolve().parents[1] / "vendor" / "moodle-qformat"
+BANK = "quizzes/01-first-steps.yaml"
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
+    return course_copy(tmp_path)
+
+
+def test_import_appends_and_course_check_accepts(root: Path) -> None:
+    before = (root / BANK).read_text(encoding="utf-8")
+    run = run_cli("import", str(VENDOR / "gift" / "questions.gift.txt"), "--module", "M1", "--root", str(root))
+    assert run.code == 0, run.out + run.err
+    after = (root / BANK).read_text(encoding="utf-8")
+    assert after.startswith(before)  # every byte the author wrote is kept
+    assert "questions.gift.txt:31:1: warning: numerical question 'Q5' not imported" in run.out
+    assert "7 questions imported, 1 not importable" in run.out
+    check = run_cli("check", "--root", str(root))
+    assert check.code == 0, check.out
+    assert check.out.count("[question.no-objective]") == 7
+    # Importing the same file again adds nothing: every question is already there.
+    again = run_cli("import", str(VENDOR / "gift" / "questions.gift.txt"), "--module", "M1", "--root", str(root))
+    assert again.code == 0 and "0 questions imported" in again.out
+    assert (root / BANK).read_text(encoding="utf-8") == after
+
+
+def test_dry_run_and_out_write_nothing_to_the_bank(root: Path) -> None:
+    before = (root / BANK).read_bytes()
+    run = run_cli("import", str(VENDOR / "xml" / "nested_categories_with_questions.xml"), "--module", "M1",
+                  "--root", str(root), "--dry-run")
+    assert run.code == 0 and "category:Iota/Kappa" in run.out
+    assert (root / BANK).read_bytes() == before
+    out = run_cli("import", str(VENDOR / "xml" / "nested_categories_with_questions.xml"), "--module", "M1",
+                  "--root", str(root), "--out", "build/review.yaml")
+    assert out.code == 0, out.out + out.err
+    assert (root / BANK).read_bytes() == before
+    assert "module: M1" in (root / "build/review.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, data, expect", [
+    ("bad.gift", b"::Q1:: What is it?\n{=yes ~no\n", "bad.gift:2:1: error: answer block `{` is not closed"),
+    ("bad.gift", b"// comment\n\nWhat? {=a {=b}}\n", "bad.gift:3:11: error: `{` inside an answer block"),
+    ("bad.gift", b"Just text, no answers\n", "bad.gift:1:1: error: question has no answer block"),
+    ("latin1.gift", "Caf\u00e9?\n{=oui ~non}\n".encode("latin-1"),
+     "latin1.gift:1:4: error: byte 0xe9 is not valid UTF-8 [import.encoding]"),
+    ("utf16.gift", "Q? {=a ~b}".encode("utf-16"), "utf16.gift:1:1: error: file is UTF-16"),
+    ("broken.xml", b"<?xml version='1.0'?>\n<quiz>\n<question type='truefalse'>\n</quiz>\n",
+     "broken.xml:4:"),
+    ("bomb.xml", b"<?xml version='1.0'?>\n<!DOCTYPE quiz [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;'>]>\n"
+                 b"<quiz><question type='essay'><questiontext><text>&b;</text></questiontext></question></quiz>\n",
+     "bomb.xml:2:1: error: XML with a DOCTYPE or entity declarations is refused"),
+    ("xxe.xml", b"<?xml version='1.0'?>\n<!DOCTYPE quiz [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>\n<quiz>&x;</quiz>\n",
+     "xxe.xml:2:1: error: XML with a DOCTYPE"),
+    ("other.xml", b"<html><body/></html>", "other.xml:1:1: error: cannot tell which question format"),
+])
+def test_bad_input_is_reported_and_nothing_is_written(root: Path, tmp_path: Path, name: str, data: bytes,
+                                                      expect: str) -> None:
+    before = (root / BANK).read_bytes()
+    src = tmp_path / name
+    src.write_bytes(data)
+    run = run_cli("import", str(src), "--module", "M1", "--root", str(root))
+    assert run.code == 1, run.out
+    assert any(line.startswith(str(src.parent / expect)) or expect in line for line in run.out.splitlines()), run.out
+    assert "nothing was written" in run.err
+    assert (root / BANK).read_bytes() == before
+    assert not (root / "modules/01-first-steps/media").exists()
+
+
+def test_huge_file_is_refused_before_reading(root: Path, tmp_path: Path) -> None:
+    src = tmp_path / "huge.gift"
+    with src.open("wb") as f:
+        f.truncate(21 * 1024 * 1024)
+    run = run_cli("import", str(src), "--module", "M1", "--root", str(root))
+    assert run.code == 1 and "[import.too-large]" in run.out
+
+
+def test_embedded_image_is_copied_and_linked(root: Path, tmp_path: Path) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    import base64
+
+    xml = ("<?xml version='1.0' encoding='UTF-8'?>\n<quiz>\n<question type='truefalse'>\n"
+           "<name><text>Pic</text></name>\n<questiontext format='html'><text><![CDATA[<p>Is this a "
+           "<img src=\"@@PLUGINFILE@@/logo%20one.png\" alt=\"logo\"> logo?</p>]]></text>\n"
+           f"<file name='logo one.png' encoding='base64'>{base64.b64encode(png).decode()}</file></questiontext>\n"
+           "<answer fraction='100'><text>true</text></answer><answer fraction='0'><text>false</text></answer>\n"
+           "</question>\n</quiz>\n")
+    src = tmp_path / "pic.xml"
+    src.write_text(xml, encoding="utf-8")
+    run = run_cli("import", str(src), "--module", "M1", "--root", str(root))
+    assert run.code == 0, run.out + run.err
+    assert (root / "modules/01-first-steps/media/logo-one.png").read_bytes() == png
+    assert "![logo](../modules/01-first-steps/media/logo-one.png)" in (root / BANK).read_text(encoding="utf-8")
+    assert run_cli("check", "--root", str(root)).code == 0
