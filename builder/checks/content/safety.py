@@ -51,7 +51,8 @@ _NEGATED = re.compile(r"\b(?:no|not|isn[’']t|aren[’']t|without|nor|never)\s+
 # A crisis line named as the thing to use: generic words, or a line's name or number.
 _LINE = (r"(?:crisis|support|suicide|help|text)\s*(?:line|service|team)s?|helplines?|hotlines?|text\s+line"
          r"|lifeline|samaritans|shout|pieta|childline|kids\s+help\s*(?:phone|line)|988|9-8-8|116\s?123"
-         r"|741741|85258|50808|13\s?11\s?14|crisis\s+text\s+line|trevor\s+project")
+         r"|741741|85258|50808|13\s?11\s?14|crisis\s+text\s+line|trevor\s+project"
+         r"|\w+\s+to\s+\d{4,}")  # "text HOME to 741741"
 # "... or [call / contact / text] [a / the / your local] <line>": the line as the alternative.
 _OR_LINE = re.compile(
     rf"\bor\s+(?:(?:call|calls|calling|contact|contacting|text|texting|phone|ring|reach\s+out\s+to|try|use)\s+)?"
