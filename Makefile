@@ -60,7 +60,7 @@ lock:
 	.cache/lock-venv/bin/python -m pip install --quiet uv==$(UV_VERSION)
 	.cache/lock-venv/bin/uv pip compile pyproject.toml requirements/build.in --extra test \
 	  --generate-hashes --universal --python-version 3.11 --no-config --upgrade \
-	  --custom-compile-command "make lock" -o $(LOCK)
+	  --custom-compile-command "make lock" --quiet -o $(LOCK)
 
 node_modules/.stamp: package.json package-lock.json | build-deps
 	npm ci --no-audit --no-fund --loglevel=error
