@@ -13,6 +13,7 @@ Diagnostics are data; only `builder.cli.import_` prints.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -118,6 +119,7 @@ def plan_import(project: Project, module: Module, files: list[tuple[Path, str]],
     result = ReadResult()
     for path, shown in files:
         result.extend(read_file(path, shown, fmt, media_dir))
+    result.notes += _unlink_missing(result, media_dir)
     existing_text = bank_path.read_text(encoding="utf-8") if (out is None and bank_path.exists()) else None
     import yaml
 
@@ -144,11 +146,6 @@ def plan_import(project: Project, module: Module, files: list[tuple[Path, str]],
                                         "rename or remove it, then import again"))
                 continue
             plan.media[dest] = data
-    missing = sorted(wanted - set(prepared.media))
-    for name in missing:
-        plan.warnings.append(diag(_media(), Where(files[0][1] if files else "?", 1, 1),
-                                  f"'{name}' is linked from an imported question but the import has no such file",
-                                  f"copy it into {media_rel}/ yourself, or remove the link"))
     if plan.errors:
         return plan
     if not plan.questions:
@@ -181,6 +178,42 @@ def plan_import(project: Project, module: Module, files: list[tuple[Path, str]],
                                       f"{', '.join(str(i) for i in no_obj)}",
                                       f"add `objectives: [{module.id}.O1]` (or another objective) to each"))
     return plan
+
+
+def _unlink_missing(result: ReadResult, media_dir: str) -> list[Diagnostic]:
+    """Links and images to files the import does not carry become plain text (with a warning),
+    so that the bank never points at a file that is not there."""
+    from builder.importers.common import media_name
+
+    have = {media_name(m.name) for m in result.media}
+    notes = []
+    for d in result.drafts:
+        gone = [raw for raw in d.media if media_name(raw) not in have]
+        if not gone:
+            continue
+        targets = {t for raw in gone for t in (raw, f"{media_dir}/{media_name(raw)}")}
+        alts = "|".join(re.escape(x) for x in sorted(targets, key=len, reverse=True))
+        image = re.compile(rf"!\[([^\]]*)\]\(<?(?:{alts})>?(?: \"[^\"]*\")?\)")
+        link = re.compile(rf"\[([^\]]*)\]\(<?(?:{alts})>?(?: \"[^\"]*\")?\)")
+
+        d.data = _fix_links(d.data, image, link)  # type: ignore[assignment]
+        d.media = [raw for raw in d.media if raw not in gone]
+        for raw in gone:
+            notes.append(diag(_media(), d.where, f"'{raw}' is linked from '{d.name or 'a question'}' but the "
+                              "import does not contain it: the link became plain text",
+                              "add the file to the module yourself and link it again"))
+    return notes
+
+
+def _fix_links(value: object, image: re.Pattern[str], link: re.Pattern[str]) -> object:
+    if isinstance(value, str):
+        value = image.sub(lambda m: f"({m.group(1) or 'image'}: file not imported)", value)
+        return link.sub(lambda m: m.group(1), value)
+    if isinstance(value, list):
+        return [_fix_links(v, image, link) for v in value]
+    if isinstance(value, dict):
+        return {k: _fix_links(v, image, link) for k, v in value.items()}
+    return value
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -103,3 +103,15 @@ def test_embedded_image_is_copied_and_linked(root: Path, tmp_path: Path) -> None
     assert (root / "modules/01-first-steps/media/logo-one.png").read_bytes() == png
     assert "![logo](../modules/01-first-steps/media/logo-one.png)" in (root / BANK).read_text(encoding="utf-8")
     assert run_cli("check", "--root", str(root)).code == 0
+
+
+def test_link_to_a_file_the_import_lacks_becomes_text(root: Path, tmp_path: Path) -> None:
+    src = tmp_path / "links.gift"
+    src.write_text("::Pic::[html]<p>Look: <img src\\=\"pics/chart.png\" alt\\=\"a chart\"> and "
+                   "<a href\\=\"notes.pdf\">the notes</a></p>{T}\n", encoding="utf-8")
+    run = run_cli("import", str(src), "--module", "M1", "--root", str(root))
+    assert run.code == 0, run.out + run.err
+    assert "'pics/chart.png' is linked from 'Pic' but the import does not contain it" in run.out
+    text = (root / BANK).read_text(encoding="utf-8")
+    assert "(a chart: file not imported) and the notes" in text
+    assert "chart.png" not in text and "notes.pdf" not in text
