@@ -10,6 +10,7 @@ from builder.checks.content.cache import cached_content_checks
 from builder.checks.html import check_html
 from builder.checks.paths import check_paths
 from builder.checks.structure import run_structure_checks
+from builder.checks.version import check_version
 from builder.diagnostics import Diagnostic, sort_unique
 from builder.model.forms import form_diagnostics
 from builder.model.load import load_project
@@ -34,11 +35,13 @@ class CheckResult:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def check_project(root: Path, cache: bool = True) -> CheckResult:
+def check_project(root: Path, cache: bool = True, since: str | None = None) -> CheckResult:
     """Load the project at `root` and run every check; never raises for bad input.
 
     With `cache`, parsed YAML and the content checks' results of unchanged files are reused
     from the user's cache folder (see builder.cache); the result is the same either way.
+    `since` is the baseline revision of the version rule (builder.checks.version); an
+    unknown revision raises builder.diff.DiffError.
     """
     project, diags = load_project(root, cache=cache)
     if project is not None:
@@ -47,4 +50,5 @@ def check_project(root: Path, cache: bool = True) -> CheckResult:
         diags = diags + check_html(project) + check_paths(project)
         if not any(d.severity == "error" for d in diags):  # forms draw from valid banks only
             diags = diags + form_diagnostics(project)
+            diags = diags + check_version(project, since, cache_root(root) / "version-rule.json" if cache else None)
     return CheckResult(project, sort_unique(diags))

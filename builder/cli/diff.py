@@ -27,6 +27,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["markdown", "html", "json", "pdf"], default="markdown")
     p.add_argument("--out", type=Path, help="write here instead of standard output (PDF: build/print/what-changed.pdf)")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="PDF paper size (default: a4)")
+    p.add_argument("--changelog", action="store_true",
+                   help="add the report in brief to CHANGELOG.md in the project (or --out) as NEW's version entry")
     p.add_argument("--max-chars", type=int, default=None,
                    help=f"Markdown: cut the report at this many characters (a pull-request comment: {COMMENT_LIMIT})")
 
@@ -48,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
             warn(f"course diff: {side.label} has {len(side.errors)} error(s); comparing what loaded "
                  f"(first: {side.errors[0]})")
     report = diff(old, new)
+    if args.changelog:
+        return _changelog(args, report)
     if args.format == "pdf":
         return _pdf(args, report)
     if args.format == "json":
@@ -62,6 +66,19 @@ def run(args: argparse.Namespace) -> int:
         out = args.out if args.out.is_absolute() else Path.cwd() / args.out
         write_atomic(out, text)
         say(f"wrote {args.out} ({len(report.changes)} changes, suggested bump: {report.bump['suggested']})")
+    return 0
+
+
+def _changelog(args: argparse.Namespace, report: object) -> int:
+    from builder.diff.changelog import FILE, add_entry, entry
+    from builder.render import build_date
+    from builder.util import write_atomic
+
+    out = args.out if args.out is not None else args.root / FILE
+    out = out if out.is_absolute() else Path.cwd() / out
+    text = out.read_text(encoding="utf-8") if out.is_file() else None
+    write_atomic(out, add_entry(text, entry(report, build_date())))  # type: ignore[arg-type]
+    say(f"wrote {out} (version {report.new.version})")  # type: ignore[attr-defined]
     return 0
 
 

@@ -68,30 +68,63 @@ def _side(label: str, revision: str, version: str) -> list[Run]:
     return out
 
 
-def layout(report: Report, title: str = "What changed") -> list[Block]:
+# What each part of a CHANGELOG entry lists (builder.diff.changelog). Participants may read the
+# first part on the site's About page: no quiz item, answer, activity text, facilitator note
+# or course page (a page may be for facilitators only) is in it.
+PUBLIC_AREAS = frozenset({"course", "module", "lesson", "objective", "help", "timetable", "glossary"})
+FACILITATOR_AREAS = frozenset(AREAS) - PUBLIC_AREAS
+# Details a brief report keeps: short facts, never passages (a passage may quote a facilitator block).
+BRIEF_FIELDS = frozenset({"title", "moved", "duration (minutes)", "file", "objectives", "contacts", "hours",
+                          "emergency number", "checked on", "how it was checked", "total minutes", "name",
+                          "crisis line", "languages", "text", "outcome added", "outcome removed",
+                          "key point added", "key point removed", "lessons", "answer key", "type", "points"})
+PUBLIC_FIELDS = BRIEF_FIELDS - {"answer key", "type", "points"}
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Which parts of the report to lay out (the default: all of it)."""
+
+    header: bool = True
+    read_first: bool = True
+    summary: bool = True
+    areas: frozenset[str] = frozenset(AREAS)
+    fields: frozenset[str] | None = None  # only these details, and no word diffs (a brief report)
+    level: int = 0  # added to every heading level
+
+
+FULL = Parts()
+
+
+def layout(report: Report, title: str = "What changed", parts: Parts = FULL) -> list[Block]:
     """The report as a document, in the order every format shows it."""
     old, new = report.old, report.new
-    doc: list[Block] = [Block("h", 1, [_t(f"{title}: {new.title}, version {old.version} to {new.version}")])]
-    doc.append(Block("p", runs=[_t("Compared "), *_side(old.label, old.revision, old.version), _t(" with "),
-                                *_side(new.label, new.revision, new.version), _t(".")]))
-    doc.append(Block("p", runs=[_b("Reaches: "), _t(scope_text(report.scope) + ".")]))
-    doc.append(Block("p", runs=_bump_runs(report)))
+    lv = parts.level
+    doc: list[Block] = []
+    if parts.header:
+        doc.append(Block("h", 1 + lv, [_t(f"{title}: {new.title}, version {old.version} to {new.version}")]))
+        doc.append(Block("p", runs=[_t("Compared "), *_side(old.label, old.revision, old.version), _t(" with "),
+                                    *_side(new.label, new.revision, new.version), _t(".")]))
+        doc.append(Block("p", runs=[_b("Reaches: "), _t(scope_text(report.scope) + ".")]))
+        doc.append(Block("p", runs=_bump_runs(report)))
     if not report.changes:
         doc.append(Block("p", runs=[_t("No content changed.")]))
         return doc
-    doc.append(Block("p", runs=[_t("Removed words are "), ("del", "struck through"), _t(" and added words are "),
-                                ("ins", "underlined"), _t("; each change says which file it is in.")]))
+    if parts.header:
+        doc.append(Block("p", runs=[_t("Removed words are "), ("del", "struck through"), _t(" and added words are "),
+                                    ("ins", "underlined"), _t("; each change says which file it is in.")]))
 
-    attention = report.attention
-    if attention:
-        doc.append(Block("h", 2, [_t("Read first: changes that affect running cohorts")]))
+    attention = [c for c in report.attention if c.area in parts.areas]
+    if attention and parts.read_first:
+        doc.append(Block("h", 2 + lv, [_t("Read first: changes that affect running cohorts")]))
         doc.append(Block("ul", items=[(_attention_runs(c), []) for c in attention]))
 
-    doc.append(Block("h", 2, [_t("Summary")]))
-    summary = report.summary()
-    doc.append(Block("table", header=["What", "Added", "Removed", "Changed", "Moved", "Retitled"],
-                     rows=[[AREA_NAMES[a], *(str(summary[a][k]) for k in ("added", "removed", "changed", "moved",
-                                                                          "retitled"))] for a in summary]))
+    if parts.summary:
+        doc.append(Block("h", 2 + lv, [_t("Summary")]))
+        summary = report.summary()
+        doc.append(Block("table", header=["What", "Added", "Removed", "Changed", "Moved", "Retitled"],
+                         rows=[[AREA_NAMES[a], *(str(summary[a][k]) for k in ("added", "removed", "changed", "moved",
+                                                                              "retitled"))] for a in summary]))
 
     # Course-wide first, then module by module, then the rest of the course.
     groups: list[tuple[str, list[Change]]] = []
@@ -110,16 +143,23 @@ def layout(report: Report, title: str = "What changed") -> list[Block]:
         if changes:
             groups.append((AREA_NAMES[area], changes))
     for head, changes in groups:
-        doc.append(Block("h", 2, [_t(head)]))
+        changes = [c for c in changes if c.area in parts.areas]
+        if not changes:
+            continue
+        doc.append(Block("h", 2 + lv, [_t(head)]))
         for area in AREAS:
             of_area = [c for c in changes if c.area == area]
             if not of_area:
                 continue
             if head not in (AREA_NAMES[area], "Course"):
-                doc.append(Block("h", 3, [_t(AREA_NAMES[area])]))
-            doc.append(Block("ul", items=[(_change_runs(c), [_detail_runs(d) for d in _all_details(c)])
-                                          for c in of_area]))
+                doc.append(Block("h", 3 + lv, [_t("This module" if area == "module" else AREA_NAMES[area])]))
+            doc.append(Block("ul", items=[(_change_runs(c), [_detail_runs(d) for d in _all_details(c)
+                                                             if _kept(d, parts)]) for c in of_area]))
     return doc
+
+
+def _kept(d: Detail, parts: Parts) -> bool:
+    return parts.fields is None or (d.field in parts.fields and not d.hunks)
 
 
 def _module_name(report: Report, mid: str) -> str:
@@ -205,11 +245,14 @@ def _detail_runs(d: Detail) -> list[Run]:
 
 # -- Markdown ---------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#])")
 
 
-def _md_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+def _md_escape(text: str, table: bool = False) -> str:
+    """Course text as Markdown that shows it as written (on GitHub and in Python-Markdown):
+    backslash escapes where both honour them, character references for `&`, `<`, `>`."""
+    text = _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return text.replace("|", "\\|") if table else text
 
 
 def _md_runs(runs: list[Run]) -> str:
@@ -225,17 +268,17 @@ def _md_runs(runs: list[Run]) -> str:
             out.append(_md_escape(text))
             continue
         lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-        mark = {"strong": "**", "em": "_", "del": "~~", "ins": "<ins>"}[style]
-        end = "</ins>" if mark == "<ins>" else mark
+        mark = {"strong": "**", "em": "_", "del": "<del>", "ins": "<ins>"}[style]
+        end = mark.replace("<", "</") if mark.startswith("<") else mark
         out.append(f"{lead}{mark}{_md_escape(core)}{end}{trail}")
     return "".join(out)
 
 
-def markdown(report: Report, max_chars: int | None = None) -> str:
+def markdown(report: Report, max_chars: int | None = None, parts: Parts = FULL) -> str:
     """The report as GitHub-flavoured Markdown. With `max_chars` (a pull-request comment has a
     limit), whole lines are kept up to that size and a last line says what was left out."""
     lines: list[str] = []
-    for block in layout(report):
+    for block in layout(report, parts=parts):
         if block.kind == "h":
             lines += ["#" * block.level + " " + _md_runs(block.runs), ""]
         elif block.kind == "p":
@@ -248,7 +291,7 @@ def markdown(report: Report, max_chars: int | None = None) -> str:
         elif block.kind == "table":
             lines.append("| " + " | ".join(block.header) + " |")
             lines.append("|" + "|".join([" --- "] + [" ---: "] * (len(block.header) - 1)) + "|")
-            lines += ["| " + " | ".join(_md_escape(x) for x in row) + " |" for row in block.rows]
+            lines += ["| " + " | ".join(_md_escape(x, table=True) for x in row) + " |" for row in block.rows]
             lines.append("")
     text = "\n".join(lines).rstrip("\n") + "\n"
     if max_chars is not None and len(text) > max_chars:
