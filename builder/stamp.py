@@ -12,7 +12,8 @@ The inputs are:
 - every other file under `curriculum/`, `modules/` and `quizzes/`, and every file a text
   links to or shows anywhere in the project (by size and modification time, as the PDF
   cache does for images);
-- the repository's `mkdocs.yml`, `package.json` and `package-lock.json`, and the front-end
+- the repository's `mkdocs.yml`, `package.json`, `package-lock.json` and `CHANGELOG.md` (the About
+  page shows the version's entry), and the front-end
   packages the site and PDFs use (the course font, the iframe-worker shim);
 - the builder's own files (code, templates, stylesheets, theme) and the versions of the
   libraries that render (MkDocs, Material, Markdown, WeasyPrint ...);
@@ -39,7 +40,7 @@ from builder.util import code_digest, library_versions, node_modules, write_atom
 
 VERSION = "build-stamp-1"
 CONTENT_FOLDERS = ("curriculum", "modules", "quizzes")
-ROOT_FILES = ("mkdocs.yml", "package.json", "package-lock.json")
+ROOT_FILES = ("mkdocs.yml", "package.json", "package-lock.json", "CHANGELOG.md")  # CHANGELOG: the About page
 FRONT_END = ("@fontsource/atkinson-hyperlegible", "iframe-worker")
 
 

@@ -174,8 +174,30 @@ def merged_config(base: dict[str, Any], project: Project, opts: BuildOptions, tr
         "version": course.version,
         "offline": offline,
     }
+    _edit_links(config, opts, tree)
     config["nav"] = tree.nav
     return config
+
+
+def _edit_links(config: dict[str, Any], opts: BuildOptions, tree: SiteTree) -> None:
+    """"Edit this page" links, when mkdocs.yml (or `opts.extra["repo_url"]`) names the repository.
+
+    Lessons and course pages keep their project paths on the site, but generated pages do not
+    (a module's overview comes from its module.yaml, the help page from resources.yaml), so
+    each page's source file goes into `extra.course.edit_sources` and the theme's actions
+    partial (overrides/partials/actions.html) links that file: `repo_url` + `edit_uri`
+    (default `edit/main/`, GitHub's edit view of the main branch) + the source path. Our
+    partials/source.html links the repository without Material's facts script, which would
+    ask api.github.com for stars and forks: the site contacts no outside host."""
+    repo_url = opts.extra.get("repo_url") or config.get("repo_url")
+    if not repo_url:
+        return
+    config["repo_url"] = repo_url
+    config.setdefault("edit_uri", "edit/main/")
+    features = config["theme"]["features"]
+    if "content.action.edit" not in features:
+        features.append("content.action.edit")
+    config["extra"]["course"]["edit_sources"] = {p.path: p.source for p in tree.pages if p.source}
 
 
 def _plugin_name(plugin: Any) -> str:

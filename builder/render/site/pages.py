@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from builder.diff.changelog import version_section
 from builder.model.blocks import find_blocks
 from builder.model.project import Document
 from builder.model.schema import Region
@@ -252,4 +253,9 @@ def render_about(ctx: SiteContext) -> SitePage:
            "You may share and adapt the course under the terms of its licence.", "",
            ("Peer supporters help alongside professionals and never replace them. If you are worried "
            f"about yourself or someone else, see [Get help now]({ctx.link(ABOUT, HELP)})."), ""]
+    # This version's entry of CHANGELOG.md (`course diff --changelog`); participants get only
+    # the part without quiz items, answers or facilitator pages (builder.diff.changelog).
+    changes = version_section(ctx.project.root, course.version, ctx.facilitator)
+    if changes:
+        out += [f"## What changed in version {md_text(course.version)}", "", changes, ""]
     return SitePage(ABOUT, "About", "\n".join(out), "curriculum/course.yaml")
