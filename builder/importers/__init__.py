@@ -25,6 +25,7 @@ from builder.importers.bank import Prepared, append_to_bank, new_bank, prepare
 from builder.importers.common import (
     FORMAT,
     MAX_FILE_BYTES,
+    MEDIA,
     TARGET,
     TOO_LARGE,
     ReadResult,
@@ -199,7 +200,7 @@ def _unlink_missing(result: ReadResult, media_dir: str) -> list[Diagnostic]:
         d.data = _fix_links(d.data, image, link)  # type: ignore[assignment]
         d.media = [raw for raw in d.media if raw not in gone]
         for raw in gone:
-            notes.append(diag(_media(), d.where, f"'{raw}' is linked from '{d.name or 'a question'}' but the "
+            notes.append(diag(MEDIA, d.where, f"'{raw}' is linked from '{d.name or 'a question'}' but the "
                               "import does not contain it: the link became plain text",
                               "add the file to the module yourself and link it again"))
     return notes
@@ -218,12 +219,6 @@ def _fix_links(value: object, image: re.Pattern[str], link: re.Pattern[str]) -> 
 
 def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-
-
-def _media():  # type: ignore[no-untyped-def]
-    from builder.importers.common import MEDIA
-
-    return MEDIA
 
 
 _COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "build", ".cache", "__pycache__")

@@ -130,13 +130,13 @@ def prepare(drafts: list[Draft], media: list[Media], module_id: str, objectives:
                          **({"name": d.name} if d.name else {})}
         out.append({k: q[k] for k in _KEY_ORDER if k in q})
     files: dict[str, bytes] = {}
-    for m in media:
-        name = media_name(m.name)
-        if name in files and files[name] != m.data:
-            diags.append(diag(TARGET, m.where, f"two different embedded files are both named '{name}'",
+    for item in media:
+        name = media_name(item.name)
+        if name in files and files[name] != item.data:
+            diags.append(diag(TARGET, item.where, f"two different embedded files are both named '{name}'",
                               "rename one of them in the LMS, then export again"))
             continue
-        files[name] = m.data
+        files[name] = item.data
     return Prepared(out, files, diags, dups)
 
 

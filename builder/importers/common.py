@@ -200,7 +200,7 @@ def html_to_markdown(html: str, media_dir: str | None = None) -> tuple[str, list
         tag.decompose()
     for tag in soup.find_all(["img", "a", "audio", "video", "source"]):
         attr = "href" if tag.name == "a" else "src"
-        url = (tag.get(attr) or "").strip()
+        url = _attr(tag, attr).strip()
         if not url:
             continue
         low = url.lower()
@@ -210,7 +210,7 @@ def html_to_markdown(html: str, media_dir: str | None = None) -> tuple[str, list
         if low.startswith(("http://", "https://", "//", "mailto:", "tel:", "#")):
             if tag.name != "a" and low.startswith(("http://", "https://", "//")):
                 remote.append(url)
-                tag.replace_with(f"({tag.get('alt') or 'image'}: not imported, it is on another site)"
+                tag.replace_with(f"({_attr(tag, 'alt') or 'image'}: not imported, it is on another site)"
                                  if tag.name == "img" else "")
             continue
         name = url[len(_PLUGINFILE):] if url.startswith(_PLUGINFILE) else url
@@ -219,16 +219,25 @@ def html_to_markdown(html: str, media_dir: str | None = None) -> tuple[str, list
         if media_dir is not None:
             tag[attr] = f"{media_dir}/{media_name(name)}"
     for tag in soup.find_all(["audio", "video"]):
-        src = tag.get("src") or next((s.get("src") for s in tag.find_all("source") if s.get("src")), None)
-        tag.replace_with(soup.new_tag("a", href=src) if src else "")
-        if src:
-            new = soup.find("a", href=src)
-            if new is not None and not new.string:
-                new.string = posixpath.basename(src)
-    converter = MarkdownConverter(heading_style="ATX", bullets="-", strong_em_symbol="*", escape_underscores=False,
+        src = _attr(tag, "src") or next((_attr(s, "src") for s in tag.find_all("source") if _attr(s, "src")), "")
+        if not src:
+            tag.decompose()
+            continue
+        link = soup.new_tag("a", href=src)
+        link.string = posixpath.basename(src)
+        tag.replace_with(link)
+    converter = MarkdownConverter(heading_style="ATX", bullets="-", strong_em_symbol="*", escape_underscores=True,
                                   escape_asterisks=True, escape_misc=False, strip=["span", "font", "u", "div"])
     md = converter.convert_soup(soup)
     return tidy(md), used, remote
+
+
+def _attr(tag: Any, name: str) -> str:
+    """An attribute's value as text (bs4 gives lists for multi-valued attributes)."""
+    value = tag.get(name)
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value) if value is not None else ""
 
 
 def tidy(md: str) -> str:

@@ -131,7 +131,9 @@ def read(data: str, name: str) -> ReadResult:
     out = ReadResult()
     category: list[str] = []
     for start, lines in _blocks(data):
-        meta_id, meta_tags, body, body_line = "", [], [], start
+        meta_id, body_line = "", start
+        meta_tags: list[str] = []
+        body: list[str] = []
         for n, line in enumerate(lines):
             if line.lstrip().startswith("//") and not body:
                 for kind, value in _TAG.findall(line):
