@@ -18,6 +18,7 @@ the ones a change reaches and the renderers already group by it.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -42,7 +43,7 @@ class Detail:
     old: str | None = None
     new: str | None = None
     # Each hunk is a list of [op, text] with op "=" (context), "-" (removed) or "+" (added).
-    hunks: list[list[list[str]]] = field(default_factory=list)
+    hunks: list[list[list[str]]] = dataclasses.field(default_factory=list)  # `field` names a field here
     more: int = 0  # hunks left out to keep the report short
 
 
@@ -147,7 +148,9 @@ def text_detail(name: str, old: str, new: str) -> Detail | None:
 def value_detail(name: str, old: Any, new: Any) -> Detail | None:
     if old == new:
         return None
-    show = (lambda v: ", ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v)))
+    def show(v: object) -> str:
+        return ", ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v))
+
     return Detail(name, show(old) or None, show(new) or None)
 
 
@@ -163,16 +166,17 @@ def section_details(old: list[dict[str, str]], new: list[dict[str, str]]) -> lis
 
     old_left = list(range(len(old)))
     pairs: list[tuple[int | None, int | None]] = []
-    for j, s in enumerate(new):
+    for at, s in enumerate(new):
         i = next((i for i in old_left if old[i]["heading"] == s["heading"]), None)
         if i is not None:
             old_left.remove(i)
-        pairs.append((i, j))
+        pairs.append((i, at))
     # Renamed headings: an unmatched new section takes the unmatched old one most like it.
     for k, (i, j) in enumerate(pairs):
         if i is None and j is not None and old_left:
-            best = max(old_left, key=lambda x: similarity(old[x]["text"], new[j]["text"]))
-            if similarity(old[best]["text"], new[j]["text"]) >= 0.6:
+            text = new[j]["text"]
+            best = max(old_left, key=lambda x: similarity(old[x]["text"], text))
+            if similarity(old[best]["text"], text) >= 0.6:
                 old_left.remove(best)
                 pairs[k] = (best, j)
     out: list[Detail] = []
@@ -383,7 +387,7 @@ class _Compare:
                 c.retitled = [o["title"], n["title"]]
                 c.impact, c.reasons = "minor", [f"lesson \"{o['title']}\" retitled"]
             if o["module"] != n["module"]:
-                c.moved = [self.module_titles.get(o["module"], o["module"]), self.module_titles[n["module"]]]
+                c.moved = [str(self.module_titles.get(o["module"], o["module"])), self.module_titles[n["module"]]]
             elif n["path"] in reordered:
                 c.moved = [f"lesson {o['position']}", f"lesson {n['position']}"]
             if c.moved:

@@ -35,7 +35,7 @@ class Loaded:
     errors: list[str]  # the loader's errors at that side (the comparison uses what loaded)
 
 
-def git(root: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+def git(root: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
     """Run git in `root`; raises DiffError when git is missing."""
     try:
         return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=not binary,
