@@ -156,7 +156,7 @@ def test_yaml_text_fields_are_checked_where_the_value_starts(tmp_path: Path) -> 
     root = course_copy(tmp_path, files={MODULE: module, "modules/02-second-steps/module.yaml": module2, BANK: bank,
                                         "curriculum/resources.yaml": resources})
     assert lines(root) == [
-        "curriculum/resources.yaml:35:17: error: URL 'javascript:alert(1)' uses the 'javascript:' scheme, which "
+        "curriculum/resources.yaml:37:17: error: URL 'javascript:alert(1)' uses the 'javascript:' scheme, which "
         "is not allowed [html.url]",
         "modules/01-first-steps/module.yaml:4:10: error: raw HTML <iframe> is not allowed [html.tag]",
         "modules/01-first-steps/module.yaml:36:5: error: image 'https://example.org/x.png' is loaded from "
