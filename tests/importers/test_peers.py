@@ -116,3 +116,25 @@ def test_moodle_xml_fixtures() -> None:
                                                                 (52, "cloze"), (68, "cloze")]
     old = moodle_xml.read((VENDOR / "xml" / "old_format_file.xml").read_bytes(), "o.xml")
     assert [d.tags for d in old.drafts] == [["category:Pi"], ["category:Pi/Rho"]]
+
+
+def test_text2qti_canvas_package() -> None:
+    """A QTI 1.2 zip written by text2qti (a peer tool) from its README's examples."""
+    from builder.importers import qti12
+
+    zip_path = Path(__file__).resolve().parents[1] / "vendor" / "text2qti" / "readme-examples.zip"
+    r = qti12.read(zip_path.read_bytes(), "t.zip", None)
+    assert r.diagnostics == []
+    assert len(r.drafts) + len(r.skipped) == 8  # seven questions and one text region
+    assert sorted(s.kind for s in r.skipped) == ["file_upload_question", "numerical_question",
+                                                 "numerical_question", "text_only_question"]
+    single, multiple, short, essay = (d.data for d in r.drafts)
+    assert single["type"] == "single" and single["stem"] == "What is 2+3?" and single["points"] == 2
+    assert [o["text"] for o in single["options"] if o.get("correct")] == ["5"]
+    assert single["feedback"] == {"general": "General question feedback.", "correct": "Feedback for correct answer.",
+                                  "incorrect": "Feedback for incorrect answer."}
+    assert all(o["feedback"] == "Feedback for this particular answer." for o in single["options"])
+    assert [o["text"] for o in multiple["options"] if o.get("correct")] == ["Tyrannosaurus rex", "Triceratops"]
+    assert short["accepted"] == ["Santa", "Santa Claus", "Father Christmas", "Saint Nicholas", "Saint Nick"]
+    assert essay["type"] == "reflection" and essay["feedback"] == {"general": "General question feedback."}
+    assert all(d.tags == ["category:Addition"] for d in r.drafts)
