@@ -163,6 +163,10 @@ class BuildResult:
     artifacts: list[Artifact]
     changed: bool  # False: the output already held exactly this build, and was not touched
 
+    def count(self, kind: str) -> int:
+        """How many of the artifacts are of `kind` ("pdf", "quiz", "page", ...), for the summary."""
+        return sum(a.kind == kind for a in self.artifacts)
+
 
 def build(project: Project, out: Path, opts: BuildOptions) -> BuildResult:
     """Render everything into `out`, or nothing at all when `out` already holds this build.

@@ -52,9 +52,7 @@ def run(args: argparse.Namespace) -> int:
         print_text(e.diagnostics, checkup.files)
         warn("course: build failed; site/ was left as it was")
         return 1
-    pdfs = sum(a.kind == "pdf" for a in result.artifacts)
-    quizzes = sum(a.kind == "quiz" for a in result.artifacts)
     state = "built" if result.changed else "up to date, nothing written:"
-    say(f"{state} {out.name}/ ({opts.audience}, region {opts.region}): site, {pdfs} PDFs, "
-        f"{quizzes} quiz exports in {time.monotonic() - started:.1f} s")
+    say(f"{state} {out.name}/ ({opts.audience}, region {opts.region}): site, {result.count('pdf')} PDFs, "
+        f"{result.count('quiz')} quiz exports in {time.monotonic() - started:.1f} s")
     return 0
