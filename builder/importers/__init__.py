@@ -18,6 +18,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from builder.diagnostics import Diagnostic, diag
 from builder.importers import aiken, gift, moodle_xml, qti12
@@ -168,7 +169,9 @@ def plan_import(project: Project, module: Module, files: list[tuple[Path, str]],
                                 "imported questions (a bug in course import)", "please report it"))
         return plan
     if verify:
-        plan.errors += _verify(project, module, plan)
+        errors, warnings = _verify(project, module, plan)
+        plan.errors += errors
+        plan.warnings += warnings
     if not plan.errors:
         no_obj = [q["id"] for q in plan.questions if not q.get("objectives")]
         if no_obj:
@@ -224,10 +227,16 @@ def _rel(path: Path, root: Path) -> str:
 _COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "build", ".cache", "__pycache__")
 
 
-def _verify(project: Project, module: Module, plan: ImportPlan) -> list[Diagnostic]:
-    """Check the project as it would be after the import, on a copy: errors in the new bank
-    (or anything new elsewhere) stop the import."""
+def _verify(project: Project, module: Module, plan: ImportPlan) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Check the project as it would be after the import, on a copy. Returns (errors,
+    warnings) about the imported questions, each placed at the question's line in its source
+    file. Into the module's bank, errors stop the import; into an `--out` file (a bank for
+    review that the builder does not read) they are reported as warnings to fix on the way in.
+    """
+    import yaml
+
     from builder.checks import check_project
+    from builder.checks.structure import NO_OBJECTIVE
 
     root = project.root
     bank_rel = f"quizzes/{module.folder}.yaml"
@@ -241,19 +250,31 @@ def _verify(project: Project, module: Module, plan: ImportPlan) -> list[Diagnost
                 shutil.copytree(src, copy / part, ignore=_COPY_IGNORE, symlinks=False)
             elif src.is_file():
                 shutil.copy2(src, copy / part)
-        (copy / bank_rel).write_text(plan.text if target_is_bank else new_bank(module.id, plan.questions),
-                                     encoding="utf-8")
+        (copy / bank_rel).write_text(plan.text, encoding="utf-8")
         for dest, data in plan.media.items():
-            d = copy / dest.relative_to(root)
-            d.parent.mkdir(parents=True, exist_ok=True)
-            d.write_bytes(data)
+            placed = copy / dest.relative_to(root)
+            placed.parent.mkdir(parents=True, exist_ok=True)
+            placed.write_bytes(data)
         after = check_project(copy)
-    errors = [d for d in after.diagnostics if d.severity == "error" and d.where.path == bank_rel]
-    if not target_is_bank:
-        # An --out file: only its own questions are checked, as the module's whole bank.
-        return [diag(TARGET, Where(str(plan.target), 1, 1), f"{d.message} [{d.code}] (in the imported bank)",
-                     d.hint) for d in errors]
-    return errors
+    # Which lines of the bank hold which imported question.
+    node = yaml.compose(plan.text, Loader=yaml.SafeLoader)
+    seq = next(v for k, v in node.value if k.value == "questions")
+    spans = [(item.start_mark.line + 1, item.end_mark.line + 1, q)
+             for item, q in zip(seq.value[len(seq.value) - len(plan.questions):], plan.questions, strict=True)]
+    errors: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
+    for d in after.diagnostics:
+        if d.where.path != bank_rel or d.code == NO_OBJECTIVE.id:
+            continue
+        q = next((q for first, last, q in spans if first <= d.where.line <= last), None)
+        if q is None:
+            continue
+        origin: dict[str, Any] = q["imported"]  # type: ignore[assignment]
+        moved = Diagnostic(Where(str(origin["file"]), int(origin["line"]), 1),
+                           d.severity if target_is_bank else "warning",
+                           f"{d.message} (question {q['id']} as imported)", d.code, d.hint)
+        (errors if moved.severity == "error" else warnings).append(moved)
+    return errors, warnings
 
 
 def apply(plan: ImportPlan) -> list[Path]:

@@ -115,3 +115,20 @@ def test_link_to_a_file_the_import_lacks_becomes_text(root: Path, tmp_path: Path
     text = (root / BANK).read_text(encoding="utf-8")
     assert "(a chart: file not imported) and the notes" in text
     assert "chart.png" not in text and "notes.pdf" not in text
+
+
+def test_check_errors_point_at_the_source_and_stop_the_import(root: Path, tmp_path: Path) -> None:
+    """What `course check` would refuse in the bank is reported at the question's line in the
+    source file; into the bank nothing is written, into --out (for review) it is a warning."""
+    src = tmp_path / "links.gift"
+    src.write_text("// first\n::Fine:: Is this fine?{T}\n\n::Linked::[html]See <a href\\=\"https://untrusted.example/x\">"
+                   "this page</a>.{T}\n", encoding="utf-8")
+    before = (root / BANK).read_bytes()
+    run = run_cli("import", str(src), "--module", "M1", "--root", str(root))
+    assert run.code == 1
+    assert f"{src}:4:1: error: link to 'untrusted.example'" in run.out
+    assert "(question M1.Q09 as imported) [links.not-allowed]" in run.out
+    assert (root / BANK).read_bytes() == before
+    review = run_cli("import", str(src), "--module", "M1", "--root", str(root), "--out", "build/review.yaml")
+    assert review.code == 0 and f"{src}:4:1: warning: link to 'untrusted.example'" in review.out
+    assert (root / "build/review.yaml").is_file()
