@@ -41,6 +41,7 @@ def _svg(fig: Any) -> str:
     plt.close(fig)
     text = buf.getvalue()
     text = text[text.index("<svg"):]  # no XML declaration or doctype inside HTML
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)  # RDF boilerplate
     # The page's text alternative describes the chart; screen readers skip the drawing itself.
     return re.sub(r"<svg ", '<svg aria-hidden="true" focusable="false" ', text, count=1)
 

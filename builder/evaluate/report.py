@@ -71,7 +71,7 @@ def report_data(project: Project, ev: Evaluation, build_date: str) -> dict[str, 
     data: dict[str, Any] = {
         "course": project.course.title, "version": project.course.version, "date": build_date,
         "form": inst.form.title, "form_id": inst.form.id, "min_group": a.min_group,
-        "files": [{"path": r.path, "layout": LAYOUT_NAMES.get(r.layout, r.layout or "not read"),
+        "files": [{"path": Path(r.path).name, "layout": LAYOUT_NAMES.get(r.layout, r.layout or "not read"),
                    "rows": len(r.attempts)} for r in ev.readings],
         "counts": a.counts, "matched": a.matched, "unmatched": a.unmatched,
         "notes": ev.notes, "suppressed": a.suppressed,

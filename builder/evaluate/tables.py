@@ -120,15 +120,19 @@ def _read_csv(data: bytes, shown: str) -> tuple[Table | None, list[Diagnostic]]:
     sep = _separator(text.splitlines()[0] if text.splitlines() else "")
     # Where each record ends: the standard csv reader counts the lines a quoted cell spans.
     ends: list[int] = []
+    width = 0
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-        for _ in reader:
+        for record in reader:
             ends.append(reader.line_num)
+            width = max(width, len(record))
     except csv.Error as e:
         return None, [diag(EVAL_FILE, Where(shown, max(1, len(ends) + 1), 1), f"not a CSV table: {e}",
                            "check for a quote that is never closed")]
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+        # Named columns as wide as the widest row: a row with stray cells is read, then reported.
+        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, names=list(range(max(width, 1))), dtype=str,
+                            keep_default_na=False,
                             skip_blank_lines=False, engine="python", quoting=csv.QUOTE_MINIMAL)
     except Exception as e:  # pandas' ParserError names the line
         m = re.search(r"line (\d+)", str(e))
