@@ -53,7 +53,7 @@ from builder.model.project import Project
 from builder.model.schema import MultipleResponse, Question, Reflection, ShortAnswer, SingleChoice, TrueFalse
 from tests.helpers import REPO, course_copy, run_cli
 
-pytestmark = [pytest.mark.pdf, pytest.mark.xdist_group("participant-output")]
+pytestmark = [pytest.mark.pdf, pytest.mark.slow, pytest.mark.xdist_group("participant-output")]
 
 BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf"}
 
