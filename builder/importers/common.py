@@ -183,6 +183,36 @@ def media_name(name: str) -> str:
     return base or "file"
 
 
+_BACKSLASH = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!<>&|~=])")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_LINE_START = re.compile(r"(^|\n)([ \t]*)(#{1,6}(?=\s|$)|>|[-+](?=\s)|[0-9]{1,9}(?=[.)](?:\s|$)))")
+
+
+def literal(text: str) -> str:
+    """Text as Markdown that shows exactly that text: `<tag` and `&name;` become character
+    references; a backslash, backtick, bracket, `*`, `_`, and a heading, quote or list marker
+    at the start of a line are escaped with a backslash."""
+    text = _BACKSLASH.sub(r"\\\\", text)
+    text = _ENTITY.sub("&amp;", text)
+    text = _TAG_START.sub("&lt;", text)
+    for c in "`[]*_":
+        text = text.replace(c, "\\" + c)
+    return _LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}", text)
+
+
+def _markdown_converter() -> type:
+    from markdownify import MarkdownConverter
+
+    class Converter(MarkdownConverter):  # type: ignore[misc]
+        """markdownify, with text escaped by `literal`."""
+
+        def escape(self, text: str, parent_tags: Any) -> str:
+            return literal(text) if text else ""
+
+    return Converter
+
+
 def html_to_markdown(html: str, media_dir: str | None = None) -> tuple[str, list[str], list[str]]:
     """HTML question text as Markdown (markdownify), with links and images to embedded files
     (`@@PLUGINFILE@@/x.png`, or a relative path inside a package) pointing at `media_dir`.
@@ -191,7 +221,8 @@ def html_to_markdown(html: str, media_dir: str | None = None) -> tuple[str, list
     become their description: the course never loads an image from another site.
     """
     from bs4 import BeautifulSoup
-    from markdownify import MarkdownConverter
+
+    _Converter = _markdown_converter()
 
     used: list[str] = []
     remote: list[str] = []
@@ -226,8 +257,8 @@ def html_to_markdown(html: str, media_dir: str | None = None) -> tuple[str, list
         link = soup.new_tag("a", href=src)
         link.string = posixpath.basename(src)
         tag.replace_with(link)
-    converter = MarkdownConverter(heading_style="ATX", bullets="-", strong_em_symbol="*", escape_underscores=True,
-                                  escape_asterisks=True, escape_misc=False, strip=["span", "font", "u", "div"])
+    converter = _Converter(heading_style="ATX", bullets="-", strong_em_symbol="*", escape_underscores=True,
+                           escape_asterisks=True, escape_misc=False, strip=["span", "font", "u", "div"])
     md = converter.convert_soup(soup)
     return tidy(md), used, remote
 
@@ -249,13 +280,8 @@ def tidy(md: str) -> str:
 
 
 def plain_to_markdown(text: str) -> str:
-    """Plain text as Markdown: characters Markdown would read as markup are escaped, and a
-    raw `<` that could start an HTML tag is written `\\<`."""
-    text = tidy(_html.unescape(text) if "&" in text and ";" in text else text)
-    text = re.sub(r"([\\`*_\[\]])", r"\\\1", text)
-    text = re.sub(r"<(?=[A-Za-z/!?])", r"\\<", text)
-    text = re.sub(r"^(\s*)([#>+-]|\d+[.)])(\s)", r"\1\\\2\3", text, flags=re.MULTILINE)
-    return text
+    """Plain text as Markdown that shows it as written (see `literal`)."""
+    return literal(tidy(text))
 
 
 def to_markdown(text: str, fmt: str, media_dir: str | None = None) -> tuple[str, list[str], list[str]]:

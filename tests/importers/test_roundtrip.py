@@ -131,3 +131,66 @@ def test_qti12_zip_with_manifest(course: Project) -> None:
     assert "imsmanifest.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
     got = _import(data, "qti12", module)
     assert [g["id"] for g in got] == [q.id for q in module.questions]
+
+
+# Text with the characters each format must escape: GIFT's `~ = # { } : \\`, Markdown's
+# `* _ [ ] # > -`, XML's `< & >`, quotes, and letters outside ASCII.
+_ALPHABET = "abcXYZ019 .,;?!'\"~=#{}:\\*_[]()<>&%/-+éüñ→"
+_words = st.text(alphabet=_ALPHABET, min_size=1, max_size=30).map(lambda s: " ".join(s.split())).filter(
+    lambda s: any(c.isalnum() for c in s))
+
+
+@st.composite
+def _generated(draw: st.DrawFn) -> dict[str, object]:
+    kind = draw(st.sampled_from(["single", "multiple", "true_false", "short_answer", "matching", "ordering",
+                                 "reflection"]))
+    q: dict[str, object] = {"id": "M1.Q01", "type": kind, "objectives": ["M1.O1"], "stem": draw(_words)}
+    if kind in ("single", "multiple"):
+        texts = draw(st.lists(_words, min_size=2, max_size=5, unique_by=lambda s: s.casefold()))
+        right = draw(st.integers(0, len(texts) - 1))
+        q["options"] = [{"text": t, **({"correct": True} if i == right else {}),
+                         **({"feedback": draw(_words)} if draw(st.booleans()) else {})} for i, t in enumerate(texts)]
+    elif kind == "true_false":
+        q["answer"] = draw(st.booleans())
+        q["feedback_true"] = draw(_words)
+    elif kind == "short_answer":
+        q["accepted"] = draw(st.lists(_words.filter(lambda s: "->" not in s and not s.startswith("%")),
+                                      min_size=1, max_size=3, unique_by=lambda s: s.casefold()))
+    elif kind == "matching":
+        lefts = draw(st.lists(_words, min_size=2, max_size=4, unique_by=lambda s: s.casefold()))
+        rights = draw(st.lists(_words, min_size=len(lefts), max_size=len(lefts), unique_by=lambda s: s.casefold()))
+        q["pairs"] = [{"left": a, "right": b} for a, b in zip(lefts, rights, strict=True)]
+    elif kind == "ordering":
+        q["items"] = draw(st.lists(_words, min_size=2, max_size=4, unique_by=lambda s: s.casefold()))
+    if draw(st.booleans()):
+        q["feedback"] = {"general": draw(_words)}
+    return q
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(data=st.data())
+def test_generated_text_round_trips_to_a_fixed_point(course: Project, data: st.DataObject) -> None:
+    """Questions with hostile text: after the first import the bank no longer changes, and
+    the key (which options are right, the accepted answers' count, the true/false answer)
+    survives."""
+    fmt = data.draw(st.sampled_from(sorted(READERS)))
+    raw = data.draw(_generated())
+    if fmt == "aiken" and raw["type"] not in ("single", "true_false"):
+        raw = {**raw, "type": "true_false", "answer": True}
+        for k in ("options", "accepted", "pairs", "items"):
+            raw.pop(k, None)
+    module = course.modules[0]
+    m0, qs0 = _as_module(module, [raw])
+    first = _import(_export(m0, qs0, fmt), fmt, module)
+    assert len(first) == 1
+    got, want = first[0], qs0[0]
+    if isinstance(want, (schema.SingleChoice, schema.MultipleResponse)):
+        assert [bool(o.get("correct")) for o in got["options"]] == [o.correct for o in want.options]
+    elif isinstance(want, schema.TrueFalse) and fmt != "aiken":
+        assert got["answer"] == want.answer
+    elif isinstance(want, schema.ShortAnswer):
+        assert len(got["accepted"]) == len(want.accepted)
+    m1, qs1 = _as_module(module, first)
+    second = _import(_export(m1, qs1, fmt), fmt, module)
+    assert second == first
