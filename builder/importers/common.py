@@ -10,7 +10,6 @@ is written).
 
 from __future__ import annotations
 
-import html as _html
 import posixpath
 import re
 from dataclasses import dataclass, field
