@@ -203,7 +203,7 @@ def literal(text: str) -> str:
 def _markdown_converter() -> type:
     from markdownify import MarkdownConverter
 
-    class Converter(MarkdownConverter):  # type: ignore[misc]
+    class Converter(MarkdownConverter):
         """markdownify, with text escaped by `literal`."""
 
         def escape(self, text: str, parent_tags: Any) -> str:
