@@ -15,6 +15,7 @@ from builder.diagnostics import Diagnostic, sort_unique
 from builder.model.forms import form_diagnostics
 from builder.model.load import load_project
 from builder.model.project import Project
+from builder.model.surveys import survey_diagnostics
 
 
 @dataclass
@@ -47,7 +48,7 @@ def check_project(root: Path, cache: bool = True, since: str | None = None) -> C
     if project is not None:
         content = cached_content_checks(project, cache_root(root) / "content-checks.json" if cache else None)
         diags = diags + run_structure_checks(project) + content
-        diags = diags + check_html(project) + check_paths(project)
+        diags = diags + check_html(project) + check_paths(project) + survey_diagnostics(project)
         if not any(d.severity == "error" for d in diags):  # forms draw from valid banks only
             diags = diags + form_diagnostics(project)
             diags = diags + check_version(project, since, cache_root(root) / "version-rule.json" if cache else None)

@@ -41,6 +41,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--form", default="pre-post", help="the form of quizzes/forms.yaml (default: pre-post)")
     p.add_argument("--template", action="store_true",
                    help="write the paper scoring template(s) into --out and stop")
+    p.add_argument("--instruments", action="store_true",
+                   help="write the surveys of quizzes/surveys.yaml as forms (PDF), Moodle Feedback XML, QTI 1.2 "
+                        "and CSV templates, and the paper template of every form, into --out, and stop")
     p.add_argument("--no-pdf", action="store_true", help="write the HTML report only")
 
 
@@ -64,6 +67,14 @@ def run(args: argparse.Namespace) -> int:
         write_atomic(target, paper_template(instrument(project, form)))
         say(f"wrote {shown(target, root)}")
         return 0
+    if args.instruments:
+        from builder.evaluate.instruments import write_instruments
+
+        files, problems = write_instruments(project, out, build_date(), pdf=not args.no_pdf)
+        for p in problems:
+            warn(f"course: evaluate: {p}")
+        say(*(f"wrote {shown(f, root)}" for f in files))
+        return 1 if problems else 0
     if not args.results:
         raise UsageError("give at least one results file (or --template for the paper template)")
     try:

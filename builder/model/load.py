@@ -267,7 +267,7 @@ class _Loader:
         quizzes = self.root / "quizzes"
         if quizzes.is_dir():
             for bank in sorted(quizzes.glob("*.yaml")):
-                if bank.stem != "forms" and bank.stem not in listed:
+                if bank.stem not in ("forms", "surveys") and bank.stem not in listed:
                     self.diags.append(diag(ORPHAN, Where(rel(self.root, bank), 1, 1),
                                            f"quiz bank {bank.name!r} matches no module in course.yaml",
                                            "name a bank after its module folder, e.g. quizzes/04-warning-signs.yaml"))

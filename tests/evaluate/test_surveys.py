@@ -1,0 +1,117 @@
+"""quizzes/surveys.yaml: checked by `course check` with positions; exported for Moodle (Feedback
+XML), QTI 1.2 and paper; printed as tagged PDF forms."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from builder.evaluate.instruments import moodle_feedback_xml, qti12_zip, survey_template
+from builder.model.surveys import load_surveys
+from tests.helpers import REPO, check_lines, course_copy, run_cli
+
+GOOD = """\
+format: 1
+scales:
+  confidence: [Not at all, Slightly, Moderately, Very, Extremely]
+surveys:
+  - id: confidence
+    title: How confident do you feel?
+    kind: confidence
+    when: [before, after]
+    items:
+      - id: C1
+        type: rating
+        scale: confidence
+        outcome: 1
+        text: Describe the fixture
+"""
+
+
+def test_the_course_surveys_are_clean() -> None:
+    surveys, diags = load_surveys(REPO)
+    assert diags == [] and surveys is not None
+    assert {s.kind for s in surveys.surveys} == {"needs", "confidence", "feedback"}
+    confidence = next(s for s in surveys.surveys if s.kind == "confidence")
+    assert surveys.scales["confidence"] == ["Not at all", "Slightly", "Moderately", "Very", "Extremely"]
+    assert all(s.anonymous for s in surveys.surveys)
+    assert sorted(it.outcome for it in confidence.items) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_good_file_passes_and_is_no_orphan(tmp_path: Path) -> None:
+    root = course_copy(tmp_path, files={"quizzes/surveys.yaml": GOOD})
+    assert not [line for line in check_lines(root) if "surveys.yaml" in line]
+
+
+def test_problems_have_positions(tmp_path: Path) -> None:
+    bad = GOOD.replace("        scale: confidence\n        outcome: 1\n",
+                       "        scale: confidance\n        outcome: 3\n        colour: red\n")
+    bad += """\
+      - id: C1
+        type: choice
+        text: Again
+"""
+    root = course_copy(tmp_path, files={"quizzes/surveys.yaml": bad})
+    lines = [line for line in check_lines(root) if "surveys.yaml" in line]
+    # The unknown key stops validation of the file: fixed first, then the rest shows.
+    assert lines == ["quizzes/surveys.yaml:14:9: error: unknown key 'colour' [schema.unknown-key]"]
+    bad = bad.replace("        colour: red\n", "")
+    (root / "quizzes" / "surveys.yaml").write_text(bad, encoding="utf-8")
+    lines = [line for line in check_lines(root) if "surveys.yaml" in line]
+    assert "quizzes/surveys.yaml:12:16: error: unknown scale 'confidance' [survey.ref]" in lines
+    assert "quizzes/surveys.yaml:13:18: error: outcome 3: the course has 1 outcomes [survey.ref]" in lines
+    assert "quizzes/surveys.yaml:15:13: error: item id 'C1' is used twice in survey 'confidence' [survey.duplicate]" \
+        in lines
+    assert "quizzes/surveys.yaml:15:9: error: choice item C1 needs at least two options [survey.item]" in lines
+    assert any(line.startswith("quizzes/surveys.yaml:10:") and "[survey.outcomes]" in line for line in lines), lines
+
+
+def test_exports() -> None:
+    surveys, _ = load_surveys(REPO)
+    assert surveys is not None
+    for s in surveys.surveys:
+        xml = etree.fromstring(moodle_feedback_xml(s, surveys))
+        items = xml.findall("ITEMS/ITEM")
+        assert [i.findtext("ITEMLABEL") for i in items] == [it.id for it in s.items]
+        for el, it in zip(items, s.items, strict=True):
+            presentation = el.findtext("PRESENTATION") or ""
+            if it.type == "rating":
+                assert el.get("TYPE") == "multichoicerated"
+                assert presentation.startswith("r>>>>>1####") and presentation.endswith("<<<<<1")
+                assert presentation.count("####") == len(surveys.scales[it.scale or ""])
+            elif it.type == "choice":
+                assert el.get("TYPE") == "multichoice"
+                assert presentation == ("c" if it.multiple else "r") + ">>>>>" + "|".join(it.options)
+            else:
+                assert el.get("TYPE") == "textarea"
+        with zipfile.ZipFile(io.BytesIO(qti12_zip(s, surveys, f"x-{s.id}"))) as z:
+            assert z.namelist()[0] == "imsmanifest.xml"
+            doc = etree.fromstring(z.read(f"x-{s.id}.xml"))
+        ns = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
+        assert len(doc.findall(".//q:item", ns)) == len(s.items)
+        # Surveys are ungraded: no item carries a score.
+        assert doc.findall(".//q:setvar", ns) == []
+        head = survey_template(s).strip().split(",")
+        assert head == ["survey", "phase", "group", *(it.id for it in s.items)]
+
+
+@pytest.mark.pdf
+def test_instruments_command(tmp_path: Path) -> None:
+    run = run_cli("evaluate", "--root", str(REPO), "--instruments", "--out", str(tmp_path))
+    assert run.code == 0, run.out + run.err
+    for name in ("survey-confidence.pdf", "survey-feedback.pdf", "survey-needs.pdf",
+                 "survey-feedback-moodle-feedback.xml", "survey-confidence-template.csv",
+                 "paper-template-pre-post.csv"):
+        assert (tmp_path / name).is_file(), name
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", str(tmp_path / "survey-confidence.pdf")], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Tagged:          yes" in info
+    text = subprocess.run(["pdftotext", str(tmp_path / "survey-confidence.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Do not write your name" in text and "Extremely" in text
