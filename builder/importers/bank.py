@@ -45,7 +45,8 @@ class Prepared:
     duplicates: list[tuple[Draft, str]]  # drafts already in the bank: (draft, id there)
 
 
-_IGNORED = {"id", "objectives", "tags", "imported", "difficulty"}
+# Not part of what a question asks: who it is linked to, where it came from, how it is shown.
+_IGNORED = {"id", "objectives", "tags", "imported", "difficulty", "lines"}
 _QUESTION: TypeAdapter[Any] = TypeAdapter(schema.Question)
 
 
@@ -151,20 +152,35 @@ class _Dumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
+class _Flow(list):
+    """A list written on one line, `[M4.O1, M4.O2]`, as authors write objectives and tags."""
+
+
+_PLAIN_END = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|^\s|\s$")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if "\n" in value and not re.search(r"[ \t]\n|\n[ \t]*\n[ \t]*\n|[\x00-\x08\x0b-\x1f\x7f]|^\s|\s$", value):
+    if "\n" in value and not re.search(r"[ \t]\n|\n[ \t]*\n[ \t]*\n", value) and not _PLAIN_END.search(value):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    if len(value) > 80 and "\n" not in value and not _PLAIN_END.search(value) and "  " not in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=">")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
+def _flow(dumper: yaml.SafeDumper, value: _Flow) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(value), flow_style=True)
+
+
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(_Flow, _flow)
 
 
 def dump_questions(questions: list[dict[str, Any]], indent: str = "  ") -> str:
     """The questions as block-style YAML list items, each line indented by `indent`."""
     if not questions:
         return ""
-    text = yaml.dump(questions, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+    shaped = [{k: (_Flow(v) if k in ("objectives", "tags") else v) for k, v in q.items()} for q in questions]
+    text = yaml.dump(shaped, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96,
                      default_flow_style=False, indent=2)
     # PyYAML writes list items at the parent's indentation; banks indent them under `questions:`.
     lines = []
