@@ -154,6 +154,9 @@ def parse_xml(data: bytes, name: str) -> tuple[Any, list[Diagnostic]]:
     except etree.XMLSyntaxError as e:
         line, col = (e.position if getattr(e, "position", None) else (e.lineno or 1, 1))
         msg = str(e.msg or e).split(", line ")[0]
+        if "encoding" in msg.lower() or "utf-8" in msg.lower():
+            return None, [diag(ENCODING, Where(name, line or 1, max(col, 1)), f"XML text is not in its encoding: {msg}",
+                               "save the file as UTF-8, or declare its real encoding in <?xml … encoding=…?>")]
         return None, [diag(SYNTAX, Where(name, line or 1, max(col, 1)), f"XML does not parse: {msg}",
                            "check that every tag is closed and `&` is written `&amp;`")]
     return root, []

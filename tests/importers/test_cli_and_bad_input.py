@@ -58,6 +58,8 @@ def test_dry_run_and_out_write_nothing_to_the_bank(root: Path) -> None:
     ("utf16.gift", "Q? {=a ~b}".encode("utf-16"), "utf16.gift:1:1: error: file is UTF-16"),
     ("broken.xml", b"<?xml version='1.0'?>\n<quiz>\n<question type='truefalse'>\n</quiz>\n",
      "broken.xml:4:"),
+    ("latin1.xml", b"<?xml version='1.0' encoding='UTF-8'?>\n<quiz>\n<question>caf\xe9</question></quiz>",
+     "latin1.xml:3:14: error: XML text is not in its encoding"),
     ("bomb.xml", b"<?xml version='1.0'?>\n<!DOCTYPE quiz [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;'>]>\n"
                  b"<quiz><question type='essay'><questiontext><text>&b;</text></questiontext></question></quiz>\n",
      "bomb.xml:2:1: error: XML with a DOCTYPE or entity declarations is refused"),
