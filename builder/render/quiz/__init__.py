@@ -61,7 +61,8 @@ def _aiken_names(c: Collection) -> list[str]:
     keep = [s for s in c.sections if any(i.kind in ("single", "true_false") for i in s.items)]
     if len(c.sections) == 1:
         return [f"{c.ident}-aiken.txt"] if keep else []
-    return [f"{c.ident}-{s.ident}-aiken.txt" for s in keep]
+    whole = [f"{c.ident}-aiken.txt"] if keep and aiken.whole_file(c) else []
+    return sorted([*whole, *(f"{c.ident}-{s.ident}-aiken.txt" for s in keep)])
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
@@ -70,7 +71,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format(gift.NAME, gift.LABEL, gift.export, _one("-gift.txt"),
            "Moodle and other GIFT readers: plain-text questions"),
     Format(aiken.NAME, aiken.LABEL, aiken.export, _aiken_names,
-           "Aiken: single-answer questions only, for the simplest importers"),
+           "Aiken: single-answer questions only, for the simplest importers (one file per module, one for the whole course)"),
     Format(qti12.NAME, qti12.LABEL, qti12.export, _one("-qti12.zip"),
            "Canvas: Settings > Import Course Content > QTI .zip file"),
     Format(qti21.NAME, qti21.LABEL, qti21.export, _one("-qti21.zip"),

@@ -10,6 +10,8 @@ Single-choice questions export as they are, true/false as a two-option question
 in the loss table as not exported, never silently dropped. Aiken has no categories, so each
 section (module, or form variant) gets its own file; it has no feedback, no points and no
 formatting, and Moodle shows the text exactly as written (it escapes it as plain text).
+The course's banks also get one file of every module (`<course>-aiken.txt`), for an LMS
+that should take the whole course's questions into one category in one import.
 """
 
 from __future__ import annotations
@@ -63,14 +65,32 @@ def _lines(item: Item, out: Export) -> list[str] | None:
     return lines
 
 
+def whole_file(coll: Collection) -> bool:
+    """Whether the collection also gets one file of all its sections (`<ident>-aiken.txt`):
+    when it has several sections and no question is in two of them. The course's banks do
+    (one file for the whole course, beside the per-module files); a form's variants hold the
+    same questions in another order, so a file of all variants would repeat every question."""
+    qids = [i.qid for s in coll.sections for i in s.items]
+    return len(coll.sections) > 1 and len(qids) == len(set(qids))
+
+
+def _text(blocks: list[list[str]]) -> bytes:
+    return ("\n\n".join("\n".join(b) for b in blocks) + "\n").encode("utf-8")
+
+
 def export(coll: Collection) -> Export:
-    """One `.txt` file per section (Aiken cannot say which category a question belongs to)."""
+    """One `.txt` file per section (Aiken cannot say which category a question belongs to),
+    and for the course's banks one more with every module's questions (`whole_file`)."""
     out = Export()
+    every: list[list[str]] = []
     for section in coll.sections:
         blocks = [lines for item in section.items if (lines := _lines(item, out)) is not None]
+        every += blocks
         if not blocks:
             continue
         name = (f"{coll.ident}-aiken.txt" if len(coll.sections) == 1
                 else f"{coll.ident}-{section.ident}-aiken.txt")
-        out.files[name] = ("\n\n".join("\n".join(b) for b in blocks) + "\n").encode("utf-8")
+        out.files[name] = _text(blocks)
+    if every and whole_file(coll):
+        out.files[f"{coll.ident}-aiken.txt"] = _text(every)
     return out

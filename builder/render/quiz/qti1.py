@@ -9,10 +9,22 @@ Both speak QTI 1.2 `questestinterop` documents: one assessment per section, one
   choice, true/false, fill-in and essay; `SCORE` may only be Set), so matching and ordering
   become one single-choice question per left-hand item, and true/false idents are `true` and
   `false` as Moodle's CC importer requires.
+
+Scoring as Moodle's Common Cartridge importer reads it (moodle/moodle
+backup/cc/entity11.quiz.class.php at 2c709bbb752f28b6763f8282bfd8ecca27360a9d):
+- `get_answers` credits a multiple-response option only if its `varequal` carries
+  `case="Yes"` inside the `setvar SCORE = 100` condition and outside a `not` (XPath
+  `…setvar[@varname='SCORE'][.=100]/../conditionvar//varequal[@case='Yes'][not(parent::not)]`);
+  without it every multiple-response question scores 0. So every `varequal` of a
+  multiple-response item says `case="Yes"` (the QTI 1.2 default is "No"; option idents have
+  no letter case to compare anyway).
+- `get_defaultgrade` reads `cc_weighting` with `(int)`, so 0.25 becomes 0 marks: every
+  weighting is a whole number (see `cc_weight`).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from lxml import etree
@@ -93,6 +105,12 @@ def _choice_lid(pres: etree._Element, ident: str, choices: tuple[Choice, ...], c
             _material(_sub(rc, "response_label", ident=c.key), c.html)
 
 
+def cc_weight(points: float) -> int:
+    """A Common Cartridge `cc_weighting`: a whole number of marks, at least 1 (Moodle keeps
+    only the integer part)."""
+    return max(1, math.floor(points + 0.5))
+
+
 def _item(parent: etree._Element, item: Item, ident: str, profile: Profile, kind: str,
           points: float, stem_html: str) -> tuple[etree._Element, etree._Element, etree._Element]:
     """The item skeleton: metadata, presentation with the stem, resprocessing with SCORE."""
@@ -101,7 +119,7 @@ def _item(parent: etree._Element, item: Item, ident: str, profile: Profile, kind
     if profile == "canvas":
         _meta(md, [("question_type", _CANVAS_TYPE[kind]), ("points_possible", fmt_number(points))])
     else:
-        _meta(md, [("cc_profile", _CC_TYPE[kind]), ("cc_weighting", fmt_number(points)),
+        _meta(md, [("cc_profile", _CC_TYPE[kind]), ("cc_weighting", str(cc_weight(points))),
                    ("qmd_computerscored", "No" if kind == "reflection" else "Yes")])
     pres = _sub(el, "presentation")
     _material(pres, stem_html)
@@ -126,6 +144,8 @@ def _finish_feedback(el: etree._Element, item: Item, extra: dict[str, str]) -> N
 def _render_choice(parent: etree._Element, item: Item, profile: Profile) -> None:
     el, pres, rp = _item(parent, item, item.ident, profile, item.kind, item.points, item.stem_html)
     single = item.kind == "single"
+    # Moodle's CC importer credits multiple-response options only with case="Yes" (module doc).
+    case = {} if single or profile != "cc" else {"case": "Yes"}
     _choice_lid(pres, "response1", item.choices, "Single" if single else "Multiple")
     _general(rp, item)
     fbs: dict[str, str] = {}
@@ -133,7 +153,7 @@ def _render_choice(parent: etree._Element, item: Item, profile: Profile) -> None
         fb = item.choice_feedback(c) if single else c.feedback_html
         if fb:
             fbs[f"{c.key}_fb"] = fb
-            _sub(_condition(rp, True, feedback=f"{c.key}_fb"), "varequal", c.key, respident="response1")
+            _sub(_condition(rp, True, feedback=f"{c.key}_fb"), "varequal", c.key, respident="response1", **case)
     if single:
         right = next(c for c in item.choices if c.correct)
         _sub(_condition(rp, False, "100"), "varequal", right.key, respident="response1")
@@ -142,7 +162,7 @@ def _render_choice(parent: etree._Element, item: Item, profile: Profile) -> None
         both = _sub(cv, "and")
         for c in item.choices:
             target = both if c.correct else _sub(both, "not")
-            _sub(target, "varequal", c.key, respident="response1")
+            _sub(target, "varequal", c.key, respident="response1", **case)
         if item.incorrect_html:
             _sub(_condition(rp, False, feedback="incorrect_fb"), "other")
         fbs.update(correct_fb=item.correct_html, incorrect_fb=item.incorrect_html)
@@ -212,11 +232,11 @@ def _render_matching(parent: etree._Element, item: Item, profile: Profile, out: 
     if note:
         out.lose(item, note)
     el, pres, rp = _item(parent, item, item.ident, "canvas", item.kind, item.points, item.stem_html)
-    share = fmt_number(100.0 / len(rows))
+    shares = exact_shares(100, len(rows))
     for left, _ in rows:
         _choice_lid(pres, f"response_{left.key}", answers, "Single", left)
     _general(rp, item)
-    for left, right in rows:
+    for (left, right), share in zip(rows, shares):
         rc = _sub(rp, "respcondition", **{"continue": "No"})
         _sub(_sub(rc, "conditionvar"), "varequal", right, respident=f"response_{left.key}")
         _sub(rc, "setvar", share, action="Add", varname="SCORE")
@@ -225,14 +245,30 @@ def _render_matching(parent: etree._Element, item: Item, profile: Profile, out: 
     _finish_feedback(el, item, {})
 
 
+def exact_shares(total: int, n: int) -> list[str]:
+    """`total` split into `n` decimal shares (7 places) that add up to `total` exactly:
+    33.3333333, 33.3333333, 33.3333334 rather than three times 33.3333333 (99.9999999)."""
+    units = total * 10**7
+    cuts = [units * k // n for k in range(n + 1)]
+    return [fmt_number((b - a) / 10**7) for a, b in zip(cuts, cuts[1:])]
+
+
 def _render_split(parent: etree._Element, item: Item, rows: list[tuple[Choice, str]],
                   answers: tuple[Choice, ...], out: Export) -> None:
     """Common Cartridge has no matching: one single-choice question per left-hand item."""
     what = ("one per item, asking its position (Step 1, Step 2, …)" if item.kind == "ordering"
             else "one per left-hand entry")
+    # Whole-number weights only (Moodle truncates 0.25 to 0): each part is worth the
+    # question's points shared equally, rounded to whole marks and at least 1.
+    points = cc_weight(item.points / len(rows))
+    total = points * len(rows)
+    marks = f"{points} mark{'s' if points != 1 else ''}"
     out.lose(item, f"split into {len(rows)} single-choice questions, {what}: CC 1.1 has no "
-                   f"{item.kind} type; points shared equally")
-    points = item.points / len(rows)
+                   f"{item.kind} type; each part is worth {marks} (whole marks only), "
+                   f"so the question is worth {total} instead of {fmt_number(item.points)}"
+             if total != item.points else
+             f"split into {len(rows)} single-choice questions, {what}: CC 1.1 has no "
+             f"{item.kind} type; each part is worth {marks}")
     for n, (left, right) in enumerate(rows, start=1):
         stem = item.stem_html + f"<p><strong>{left.html}</strong></p>"
         el, pres, rp = _item(parent, item, f"{item.ident}.{n}", "cc", "single", points, stem)
@@ -256,6 +292,9 @@ def assessment(section: Section, profile: Profile, out: Export, ident: str) -> b
         _meta(a, [("cc_maxattempts", "1")])
     sec = etree.SubElement(a, f"{{{NS}}}section", ident="root_section")
     for item in section.items:
+        if profile == "cc" and item.kind not in ("matching", "ordering") and cc_weight(item.points) != item.points:
+            out.lose(item, f"points ({fmt_number(item.points)}) rounded to {cc_weight(item.points)}: "
+                           "Common Cartridge importers read whole marks only")
         if item.kind in ("single", "multiple"):
             _render_choice(sec, item, profile)
         elif item.kind == "true_false":

@@ -10,13 +10,19 @@ Every type is native here: choiceInteraction (single, multiple, true/false), tex
 matchInteraction, orderInteraction and extendedText. Scores are in points; feedback uses one
 `FEEDBACK` outcome holding the chosen options plus `general` and `correct`/`incorrect`, and a
 reflection's model answer is a `rubricBlock` for scorers.
+
+Full marks are exact. Multiple-response and matching items map each option or pair to a
+whole number (`credit_units`), so the correct set sums exactly to the mapping's upper bound;
+the item then normalises: RAW = mapResponse, SCORE = MAXSCORE × (RAW ÷ upper bound). A fully
+correct answer gives RAW ÷ upper bound = 1 exactly, so SCORE = MAXSCORE, where mapping each
+right option to 0.3333333 of a point gave 0.9999999.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
-from builder.render.quiz.common import Collection, Export, Item, fmt_number, multiple_fractions, write_zip
+from builder.render.quiz.common import Collection, Export, Item, fmt_number, write_zip
 from builder.render.quiz.text import md_html
 
 NAME = "qti21"
@@ -52,6 +58,19 @@ def _html_into(parent: etree._Element, html: str) -> None:
         parent.append(child)
 
 
+def credit_units(item: Item) -> tuple[dict[str, int], int]:
+    """Whole-number credit per mapKey of a multiple-response or matching item, and the sum of
+    the correct set (full marks). Multiple response: each right option earns an equal share,
+    each wrong one costs an equal share, so ticking every box scores 0 (the lower bound)."""
+    if item.kind == "matching":
+        return {f"{left.key} r{left.key[1:]}": 1 for left in item.lefts}, len(item.lefts)
+    right = [c for c in item.choices if c.correct]
+    wrong = [c for c in item.choices if not c.correct]
+    gain = len(wrong) or 1  # right option: 1/len(right) of full marks, in units
+    units = {c.key: gain if c.correct else -len(right) for c in item.choices}
+    return units, gain * len(right)
+
+
 def _declare(root: etree._Element, item: Item) -> None:
     """responseDeclaration and outcomeDeclarations for the item's type."""
     kind, pts = item.kind, fmt_number(item.points)
@@ -66,9 +85,10 @@ def _declare(root: etree._Element, item: Item) -> None:
         for c in item.choices:
             if c.correct:
                 _sub(cr, "value", c.key)
-        mapping = _sub(rd, "mapping", lowerBound="0", upperBound=pts, defaultValue="0")
-        for key, frac in sorted(multiple_fractions(item).items()):
-            _sub(mapping, "mapEntry", mapKey=key, mappedValue=fmt_number(item.points * frac / 100))
+        units, full = credit_units(item)
+        mapping = _sub(rd, "mapping", lowerBound="0", upperBound=str(full), defaultValue="0")
+        for key, value in sorted(units.items()):
+            _sub(mapping, "mapEntry", mapKey=key, mappedValue=str(value))
     elif kind == "short_answer":
         rd = _sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="single", baseType="string")
         accepted = [" ".join(a.split()) for a in item.short_answer.accepted]
@@ -82,10 +102,10 @@ def _declare(root: etree._Element, item: Item) -> None:
         cr = _sub(rd, "correctResponse")
         for left in item.lefts:
             _sub(cr, "value", f"{left.key} r{left.key[1:]}")
-        mapping = _sub(rd, "mapping", lowerBound="0", upperBound=pts, defaultValue="0")
-        for left in item.lefts:
-            _sub(mapping, "mapEntry", mapKey=f"{left.key} r{left.key[1:]}",
-                 mappedValue=fmt_number(item.points / len(item.lefts)))
+        units, full = credit_units(item)
+        mapping = _sub(rd, "mapping", lowerBound="0", upperBound=str(full), defaultValue="0")
+        for key, value in units.items():
+            _sub(mapping, "mapEntry", mapKey=key, mappedValue=str(value))
     elif kind == "ordering":
         rd = _sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="ordered", baseType="identifier")
         cr = _sub(rd, "correctResponse")
@@ -96,6 +116,9 @@ def _declare(root: etree._Element, item: Item) -> None:
     for ident, value in (("SCORE", "0"), ("MAXSCORE", pts)):
         od = _sub(root, "outcomeDeclaration", identifier=ident, cardinality="single", baseType="float")
         _sub(_sub(od, "defaultValue"), "value", value)
+    if kind in ("multiple", "matching"):
+        od = _sub(root, "outcomeDeclaration", identifier="RAW", cardinality="single", baseType="float")
+        _sub(_sub(od, "defaultValue"), "value", "0")
     _sub(root, "outcomeDeclaration", identifier="FEEDBACK", cardinality="multiple", baseType="identifier")
 
 
@@ -151,8 +174,15 @@ def _processing(root: etree._Element, item: Item) -> None:
     if item.kind == "reflection":
         _feedback_value(rp, item, None)  # scored by a person
         return
-    if item.kind in ("multiple", "short_answer", "matching"):
+    if item.kind == "short_answer":
         _sub(_set(rp, "SCORE"), "mapResponse", identifier="RESPONSE")
+    elif item.kind in ("multiple", "matching"):
+        _sub(_set(rp, "RAW"), "mapResponse", identifier="RESPONSE")
+        product = _sub(_set(rp, "SCORE"), "product")
+        _sub(product, "variable", identifier="MAXSCORE")
+        divide = _sub(product, "divide")
+        _sub(divide, "variable", identifier="RAW")
+        _sub(divide, "baseValue", str(credit_units(item)[1]), baseType="float")
     else:
         rc = _sub(rp, "responseCondition")
         ri = _sub(rc, "responseIf")

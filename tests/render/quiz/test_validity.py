@@ -103,8 +103,12 @@ def test_gift_parses_to_the_same_questions(exports: dict, bank: Collection) -> N
 
 def test_aiken_keeps_single_answer_questions_and_lists_the_rest(exports: dict, bank: Collection) -> None:
     export = exports[("fixture-course", "aiken")]
-    assert sorted(export.files) == ["fixture-course-M1-aiken.txt", "fixture-course-M2-aiken.txt"]
+    assert sorted(export.files) == ["fixture-course-M1-aiken.txt", "fixture-course-M2-aiken.txt",
+                                    "fixture-course-aiken.txt"]
     read = {n: checkers.read_aiken(d.decode("utf-8"))[0] for n, d in export.files.items()}
+    # The whole-course file is the module files, in module order, and nothing else.
+    whole = read.pop("fixture-course-aiken.txt")
+    assert whole == read["fixture-course-M1-aiken.txt"] + read["fixture-course-M2-aiken.txt"]
     m2 = read["fixture-course-M2-aiken.txt"]
     assert m2[0]["text"].startswith('A friend says "I can\'t cope".')
     assert m2[0]["answer"] == 0 and m2[1]["options"] == ["True", "False"] and m2[1]["answer"] == 1
