@@ -11,7 +11,9 @@ An entry is the change report in brief (no word diffs, no passages), in two part
     <!-- course diff: end -->
 
 The participant edition's About page shows the first part only: quiz items, answers,
-activity texts and facilitator-only pages are never in it. The facilitator edition shows both.
+activity texts and facilitator-only pages are never in it, nor any text the new version no
+longer has (an old sentence may be a quiz answer now): only what the course says now. The
+facilitator edition shows both parts.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ def entry(report: Report, date: str) -> str:
              + (f", commit `{report.old.revision[:12]}`" if report.old.revision
                 and not report.old.revision.startswith(report.old.label) else "")
              + f"): a {report.bump['suggested']} change.")
-    everyone = markdown(report, parts=Parts(header=False, areas=PUBLIC_AREAS, fields=PUBLIC_FIELDS, level=1))
+    everyone = markdown(report, parts=Parts(header=False, areas=PUBLIC_AREAS, fields=PUBLIC_FIELDS, level=1,
+                                            old_text=False))
     facilitators = markdown(report, parts=Parts(header=False, summary=False, areas=FACILITATOR_AREAS,
                                                 fields=BRIEF_FIELDS, level=1))
     return (f"## {report.new.version} ({date})\n\n{intro}\n\n{EVERYONE}\n\n{everyone.strip()}\n\n{FACILITATORS}\n\n"

@@ -91,6 +91,10 @@ class Parts:
     areas: frozenset[str] = frozenset(AREAS)
     fields: frozenset[str] | None = None  # only these details, and no word diffs (a brief report)
     level: int = 0  # added to every heading level
+    # False: no text the new version no longer has (a removed key point, an objective's old
+    # wording): the part participants read shows only what the course says now, which they
+    # read anyway, and never an old sentence that may now be a quiz answer.
+    old_text: bool = True
 
 
 FULL = Parts()
@@ -117,7 +121,7 @@ def layout(report: Report, title: str = "What changed", parts: Parts = FULL) -> 
     attention = [c for c in report.attention if c.area in parts.areas]
     if attention and parts.read_first:
         doc.append(Block("h", 2 + lv, [_t("Read first: changes that affect running cohorts")]))
-        doc.append(Block("ul", items=[(_attention_runs(c), []) for c in attention]))
+        doc.append(Block("ul", items=[(_attention_runs(c, parts), []) for c in attention]))
 
     if parts.summary:
         doc.append(Block("h", 2 + lv, [_t("Summary")]))
@@ -153,12 +157,14 @@ def layout(report: Report, title: str = "What changed", parts: Parts = FULL) -> 
                 continue
             if head not in (AREA_NAMES[area], "Course"):
                 doc.append(Block("h", 3 + lv, [_t("This module" if area == "module" else AREA_NAMES[area])]))
-            doc.append(Block("ul", items=[(_change_runs(c), [_detail_runs(d) for d in _all_details(c)
-                                                             if _kept(d, parts)]) for c in of_area]))
+            doc.append(Block("ul", items=[(_change_runs(c, parts), [_detail_runs(d, parts) for d in _all_details(c)
+                                                                    if _kept(d, parts)]) for c in of_area]))
     return doc
 
 
 def _kept(d: Detail, parts: Parts) -> bool:
+    if not parts.old_text and d.new is None:
+        return False
     return parts.fields is None or (d.field in parts.fields and not d.hunks)
 
 
@@ -188,7 +194,7 @@ def _what(c: Change) -> str:
             "page": "Page", "glossary": "Glossary term"}[c.area]
 
 
-def _attention_runs(c: Change) -> list[Run]:
+def _attention_runs(c: Change, parts: Parts = FULL) -> list[Run]:
     if c.key_changed:
         key = next((d for d in c.details if d.field == "answer key"), None)
         runs: list[Run] = [_b(f"Answer key changed: {c.id}"), _t(" ("), _c(c.where), _t("): "), *_q(c.title)]
@@ -196,16 +202,20 @@ def _attention_runs(c: Change) -> list[Run]:
             runs += [_t(". Was: "), _b(key.old or ""), _t(". Now: "), _b(key.new or ""), _t(".")]
         runs.append(_t(" Re-mark or re-brief cohorts that took this question."))
         return runs
+    if c.kind == "removed" and not parts.old_text and c.area in ("objective", "glossary"):
+        return [_b(f"{_what(c)} {c.kind}: "), _t(f"{c.id} ("), _c(c.where), _t(")")]
     return [_b(f"{_what(c)} {c.kind}: "), *(_q(c.title) if c.area not in ("objective", "question") else
                                              [_t(f"{c.id} "), *_q(c.title)]), _t(" ("), _c(c.where), _t(")")]
 
 
-def _change_runs(c: Change) -> list[Run]:
+def _change_runs(c: Change, parts: Parts = FULL) -> list[Run]:
     label = {"added": "added", "removed": "removed", "changed": "changed"}[c.kind]
     name = c.id if c.area in ("objective", "question", "activity") else ""
     runs: list[Run] = [_b(f"{_what(c)} {name + ' ' if name else ''}{label}")]
     if c.key_changed:
         runs.append(_b(" (ANSWER KEY CHANGED)"))
+    if c.kind == "removed" and not parts.old_text and c.area in ("objective", "glossary"):
+        return [*runs, _t(" "), _c(c.where)]  # its text is gone from the course
     runs += [_t(": "), *_q(c.title), _t(" "), _c(c.where)]
     if c.scope.get("editions") != [ALL]:
         runs.append(_t(f" ({scope_text(c.scope)})"))
@@ -221,8 +231,13 @@ def _all_details(c: Change) -> list[Detail]:
     return out + c.details
 
 
-def _detail_runs(d: Detail) -> list[Run]:
+_NUMBER = re.compile(r"[0-9.:\- ]+")  # minutes, dates: an old value that cannot be a sentence
+
+
+def _detail_runs(d: Detail, parts: Parts = FULL) -> list[Run]:
     runs: list[Run] = [_b(d.field[:1].upper() + d.field[1:] + ": ")]
+    if not parts.old_text and d.old is not None and d.new is not None and not _NUMBER.fullmatch(d.old):
+        return [*runs, _t("now "), ("ins", d.new)]
     if d.hunks:
         for k, hunk in enumerate(d.hunks):
             if k:

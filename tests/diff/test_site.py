@@ -87,3 +87,5 @@ def test_about_page_shows_the_change_report(sites: dict[str, Path]) -> None:
         assert "Objective removed: M2.O2" in text and "Noticing when a friend struggles" in text
     assert "Answer key changed: M1.Q03" in facilitator and "Was: True. Now: False." in facilitator
     assert "M1.Q03" not in participant and "Answer key" not in participant
+    # Participants read only what the course says now: not the removed objective's old text.
+    assert "Name one place to get help" not in participant
