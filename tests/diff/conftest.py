@@ -59,7 +59,8 @@ def v1_course(tmp: Path) -> Path:
 def make_v2(root: Path, version: str = "1.0.0") -> None:
     # A changed key (true -> false), reworded stem.
     edit(root, BANK, "    answer: true\n", "    answer: false\n")
-    edit(root, BANK, "stem: Sam's change in behaviour is worth noticing.", "stem: Sam's change in behaviour can be ignored.")
+    edit(root, BANK, "stem: Sam's change in behaviour is worth noticing.",
+         "stem: Sam's change in behaviour can be ignored.")
     # A retitled lesson with a reworded passage.
     edit(root, NOTICING, "title: Noticing changes", "title: Noticing when a friend struggles")
     edit(root, NOTICING, "A friend who stops joining in may be struggling.",

@@ -44,7 +44,8 @@ def test_markdown_names_each_change_and_calls_out_the_key(repo: Path) -> None:
             "<ins>having a hard time.</ins> Stigma can stop people asking for …") in rest
     # The help line.
     assert "- **Help line changed**: “United Kingdom: Samaritans”" in rest
-    assert "  - **Hours:** was <del>24 hours a day, 7 days a week</del>, now <ins>Every day, day and night</ins>" in rest
+    assert ("  - **Hours:** was <del>24 hours a day, 7 days a week</del>, "
+            "now <ins>Every day, day and night</ins>") in rest
     assert "  - **Checked on:** was <del>2026-11-01</del>, now <ins>2026-12-01</ins>" in rest
     # Nothing else changed: no other question, lesson or line is named.
     assert "M1.Q01" not in md and "Listening well" not in md and "988" not in md
@@ -56,7 +57,8 @@ def test_json_shape(repo: Path) -> None:
     assert data["old"]["label"] == "v1" and data["new"]["version"] == "1.0.0"
     assert len(data["old"]["revision"]) == 40
     assert data["scope"] == {"editions": ["all"], "languages": ["en"]}
-    assert data["bump"] == {"suggested": "major", "reasons": ["objective M2.O2 removed", "answer key of M1.Q03 changed"],
+    assert data["bump"] == {"suggested": "major",
+                            "reasons": ["objective M2.O2 removed", "answer key of M1.Q03 changed"],
                             "old_version": "0.1.0", "new_version": "1.0.0", "actual": "major", "enough": True}
     assert data["key_changes"] == ["M1.Q03"]
     assert data["attention"] == ["M2.O2", "M1.Q03"]
