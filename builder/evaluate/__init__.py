@@ -21,10 +21,13 @@ from builder.diagnostics import Diagnostic, diag, register, sort_unique
 from builder.evaluate.instrument import Instrument, instrument
 from builder.evaluate.readers import PHASES, Attempt, Reading, read_results
 from builder.evaluate.stats import Analysis, analyse, flag_diagnostics
+from builder.evaluate.surveys import SurveyRow, SurveySummary, read_survey_table, summarise
 from builder.model.forms import find_form
 from builder.model.project import Project
+from builder.model.surveys import load_surveys
 from builder.model.where import Where
 
+EVAL_NO_SURVEYS = register("eval.no-surveys", "Survey results for a course without quizzes/surveys.yaml.")
 EVAL_DUPLICATE_FILES = register("eval.duplicate-across-files",
                                 "The same participant in two files of the same phase.")
 
@@ -65,6 +68,14 @@ class Evaluation:
     analysis: Analysis | None
     diagnostics: list[Diagnostic] = field(default_factory=list)  # reading problems and item flags
     notes: list[str] = field(default_factory=list)
+    surveys: list[SurveySummary] = field(default_factory=list)
+    survey_suppressed: list[str] = field(default_factory=list)
+    min_group: int = 5
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to report: no knowledge attempts and no survey answers."""
+        return self.analysis is None and not self.surveys
 
     @property
     def failed(self) -> bool:
@@ -89,6 +100,20 @@ def evaluate(project: Project, sources: list[Source], form_id: str = "pre-post",
         name = shown(src.path) if shown else str(src.path)
         readings.append(read_results(src.path, name, inst, salt, src.phase, src.variant))
     diags = [d for r in readings for d in r.diagnostics]
+    survey_rows: list[SurveyRow] = []
+    survey_tables = [r for r in readings if r.layout == "survey" and r.table is not None]
+    surveys = load_surveys(project.root)[0] if survey_tables else None
+    for r in survey_tables:
+        assert r.table is not None
+        if surveys is None:
+            diags.append(diag(EVAL_NO_SURVEYS, r.table.where(), "survey results, but the course has no "
+                              "usable quizzes/surveys.yaml", "run `course check` and fix quizzes/surveys.yaml"))
+            continue
+        rows, problems = read_survey_table(r.table, surveys)
+        r.used = len(rows)
+        survey_rows += rows
+        diags += problems
+        r.table = None  # answers stay inside the evaluation, never in a report
     attempts: list[Attempt] = []
     first: dict[tuple[str, str], Where] = {}
     for r in readings:
@@ -102,10 +127,12 @@ def evaluate(project: Project, sources: list[Source], form_id: str = "pre-post",
             first.setdefault(key, a.where)
             attempts.append(a)
     notes = [n for r in readings for n in r.notes]
-    ev = Evaluation(inst, readings, attempts, None, diags, notes)
+    ev = Evaluation(inst, readings, attempts, None, diags, notes, min_group=min_group)
     if ev.failed:
         ev.diagnostics = sort_unique(diags)
         return ev
+    if surveys is not None and survey_rows:
+        ev.surveys, ev.survey_suppressed = summarise(surveys, survey_rows, min_group)
     if not any(a.phase == p for a in attempts for p in PHASES):
         ev.diagnostics = sort_unique(diags)
         return ev

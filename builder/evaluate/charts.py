@@ -89,29 +89,23 @@ def item_map(points: list[tuple[str, float, float | None, bool]]) -> str:
     return _svg(fig)
 
 
-def distribution_chart(labels: list[str], before: list[list[float]], after: list[list[float]],
-                       levels: list[str]) -> str:
-    """Shares of answers at each level of a rating scale, before and after, per item."""
+def distribution_chart(rows: list[tuple[str, list[float]]], levels: list[str]) -> str:
+    """Shares of answers at each level of a rating scale, one stacked bar per row (an item at
+    one time it was asked), lowest level on the left."""
     plt = _setup()
-    n = len(labels)
-    fig, ax = plt.subplots(figsize=(7.0, 0.9 * n + 1.3))
-    colours = ["#d9e6f2", "#a9c6e3", "#6f9fd0", "#3a74b5", "#0b4a8a"][: len(levels)]
-    y = 0.0
-    ticks, names = [], []
-    for label, b, a in zip(labels, before, after, strict=True):
-        for tag, shares, off in (("after", a, 0.0), ("before", b, 0.38)):
-            left = 0.0
-            for k, share in enumerate(shares):
-                ax.barh(y + off, share * 100, left=left, height=0.34, color=colours[k],
-                        edgecolor="white", label=levels[k] if (y == 0 and tag == "after") else None)
-                left += share * 100
-            ticks.append(y + off)
-            names.append(f"{label} ({tag})")
-        y += 1.0
-    ax.set_yticks(ticks, names)
+    n = len(rows)
+    fig, ax = plt.subplots(figsize=(7.0, 0.42 * n + 1.4))
+    colours = ["#e3ecf5", "#b4cde6", "#6f9fd0", "#2f6aad", "#0b3f7a", "#062a52", "#03172e"][: len(levels)]
+    for y, (_label, shares) in enumerate(rows):
+        left = 0.0
+        for k, share in enumerate(shares):
+            ax.barh(y, share * 100, left=left, height=0.7, color=colours[k % len(colours)], edgecolor="white",
+                    label=levels[k] if y == 0 else None)
+            left += share * 100
+    ax.set_yticks(range(n), [label for label, _ in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("Share of answers (%)")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(levels), frameon=False, fontsize=8)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(levels), 5), frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig)

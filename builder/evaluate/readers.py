@@ -96,6 +96,8 @@ class Reading:
     path: str
     layout: str = ""
     attempts: list[Attempt] = field(default_factory=list)
+    table: Table | None = None  # kept for survey results, which builder.evaluate.surveys reads
+    used: int = 0  # survey rows read
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -118,10 +120,12 @@ def _number(text: str) -> float | None:
 
 
 def detect(table: Table) -> str:
-    """"moodle-grades", "moodle-responses", "canvas", "paper", or "" for an unknown layout."""
+    """"moodle-grades", "moodle-responses", "canvas", "paper", "survey", or "" for an unknown layout."""
     header = table.header
     if table.column("participant") is not None and table.column("phase") is not None:
         return "paper"
+    if table.column("survey") is not None:
+        return "survey"
     if any(_MOODLE_RESPONSE.match(h) for h in header):
         return "moodle-responses"
     if any(_MOODLE_MARK.match(h) for h in header) or (any(_MOODLE_GRADE.match(h) for h in header)
@@ -146,12 +150,16 @@ def read_results(path: Path, shown: str, instrument: Instrument, salt: bytes, ph
     if not layout:
         reading.diagnostics.append(diag(
             EVAL_LAYOUT, table.where(), "cannot tell what kind of results file this is",
-            "give a Moodle quiz Grades or Responses report, a Canvas Student Analysis CSV, or the paper "
-            "template (`course evaluate --template`); the first row must be the column headings"))
+            "give a Moodle quiz Grades or Responses report, a Canvas Student Analysis CSV, the paper "
+            "template or a survey template (`course evaluate --instruments`); the first row must be the "
+            "column headings"))
         return reading
     if not table.rows:
         reading.diagnostics.append(diag(EVAL_EMPTY_ROWS, table.where(), "the file has headings but no results",
                                         "download the report after people have taken the quiz"))
+        return reading
+    if layout == "survey":
+        reading.table = table
         return reading
     if layout == "paper":
         _read_paper(table, instrument, salt, phase, variant, reading)

@@ -65,18 +65,27 @@ def _size_words(dz: float | None) -> str:
 
 
 def report_data(project: Project, ev: Evaluation, build_date: str) -> dict[str, Any]:
-    a = ev.analysis
-    assert a is not None
     inst = ev.instrument
     data: dict[str, Any] = {
         "course": project.course.title, "version": project.course.version, "date": build_date,
-        "form": inst.form.title, "form_id": inst.form.id, "min_group": a.min_group,
+        "form": inst.form.title, "form_id": inst.form.id, "min_group": ev.min_group,
         "files": [{"path": Path(r.path).name, "layout": LAYOUT_NAMES.get(r.layout, r.layout or "not read"),
-                   "rows": len(r.attempts)} for r in ev.readings],
-        "counts": a.counts, "matched": a.matched, "unmatched": a.unmatched,
-        "notes": ev.notes, "suppressed": a.suppressed,
+                   "rows": len(r.attempts) or r.used} for r in ev.readings],
+        "notes": ev.notes, "suppressed": list(ev.survey_suppressed), "knowledge": ev.analysis is not None,
         "problems": [d.format() for d in ev.diagnostics if not d.code.startswith(("eval.too", "eval.neg", "eval.unu"))],
+        "surveys": survey_data(ev),
     }
+    if ev.analysis is not None:
+        data.update(_knowledge(ev))
+    return data
+
+
+def _knowledge(ev: Evaluation) -> dict[str, Any]:
+    a = ev.analysis
+    assert a is not None
+    inst = ev.instrument
+    data: dict[str, Any] = {"counts": a.counts, "matched": a.matched, "unmatched": a.unmatched,
+                            "suppressed": a.suppressed + list(ev.survey_suppressed)}
     o = a.overall
     data["overall"] = _paired_row(o)
     data["overall_words"] = None if o.suppressed else (
@@ -137,11 +146,43 @@ def _flag_where(ev: Evaluation, f: Any) -> Any:
     return q.where()
 
 
+def survey_data(ev: Evaluation) -> list[dict[str, Any]]:
+    """Each survey: per item and phase the share at each level (or option), charts of the
+    ratings, and free-text answers grouped per question."""
+    from builder.evaluate.surveys import PHASE_NAMES
+
+    out = []
+    for s in ev.surveys:
+        entry: dict[str, Any] = {"id": s.survey.id, "title": s.survey.title, "kind": s.survey.kind,
+                                 "respondents": [(PHASE_NAMES[p], n) for p, n in s.respondents.items()],
+                                 "ratings": [], "choices": [], "texts": []}
+        chart_rows: list[tuple[str, list[float]]] = []
+        levels: list[str] = []
+        for it in s.items:
+            row = {"item": it.item, "text": it.text, "phase": PHASE_NAMES[it.phase], "n": it.n,
+                   "suppressed": it.suppressed, "levels": it.levels,
+                   "shares": [pct(c / it.n) for c in it.counts] if it.n and it.counts else [],
+                   "mean": num(it.mean, 1) if it.mean is not None else "–", "comments": it.comments}
+            key = {"rating": "ratings", "choice": "choices", "text": "texts"}[it.type]
+            entry[key].append(row)
+            if it.type == "rating" and not it.suppressed and it.n:
+                levels = it.levels
+                chart_rows.append((f"{it.item}, {it.phase}", [c / it.n for c in it.counts]))
+        if chart_rows:
+            entry["chart"] = ch.distribution_chart(chart_rows, levels)
+            entry["alt"] = (f"Stacked bar chart: for each rating question of '{s.survey.title}' and each time it "
+                            f"was asked, the share of answers at each level from '{levels[0]}' to '{levels[-1]}'. "
+                            "The table below gives every value.")
+        out.append(entry)
+    return out
+
+
 LAYOUT_NAMES = {
     "moodle-grades": "Moodle quiz Grades report",
     "moodle-responses": "Moodle quiz Responses report",
     "canvas": "Canvas Student Analysis",
     "paper": "paper scoring template",
+    "survey": "survey answers (template)",
 }
 
 

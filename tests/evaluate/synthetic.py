@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from builder.evaluate.instrument import LETTERS, Instrument, Question, instrument
 from builder.model.forms import find_form
 from builder.model.project import Project
+from builder.model.surveys import Surveys, load_surveys
 
 
 @dataclass
@@ -207,6 +208,40 @@ def paper(cohort: Cohort, phase: str, variant: str) -> bytes:
 
 
 
+COMMENTS = [
+    "The role-play was the most useful part.",
+    "More time for practice, please.",
+    "The crisis card is really handy.",
+    "I would like more examples from workplaces.",
+    "Learning what to say first helped me most.",
+    "The breaks were a bit short.",
+]
+
+
+def survey_rows(surveys: Surveys, n: int = 40, seed: int = 3, shift: float = 1.0) -> list[list[str]]:
+    """Filled-in survey templates: the confidence rating before and after (after shifted up by
+    `shift` levels on average) and the feedback form after, with made-up comments."""
+    rng = np.random.default_rng(seed)
+    conf = surveys.survey("confidence")
+    fb = surveys.survey("feedback")
+    assert conf is not None and fb is not None
+    items = [*(it.id for it in conf.items), *(it.id for it in fb.items)]
+    rows = [["survey", "phase", "group", *items]]
+    for phase, base in (("before", 2.2), ("after", 2.2 + shift)):
+        for i in range(n):
+            levels = {it.id: str(int(np.clip(round(rng.normal(base, 0.9)), 1, 5))) for it in conf.items}
+            rows.append(["confidence", phase, f"Section {1 + i % 2}", *(levels.get(x, "") for x in items)])
+    for i in range(n):
+        cells = {}
+        for it in fb.items:
+            if it.type == "rating":
+                cells[it.id] = str(int(np.clip(round(rng.normal(4.1, 0.7)), 1, 5)))
+            elif rng.random() < 0.5:
+                cells[it.id] = COMMENTS[int(rng.integers(len(COMMENTS)))]
+        rows.append(["feedback", "after", f"Section {1 + i % 2}", *(cells.get(x, "") for x in items)])
+    return rows
+
+
 def write_example(project: Project, out: Path) -> list[Path]:
     """The example cohort shipped in examples/evaluation: 60 synthetic people who took the
     pre-test and the post-test in Moodle; the organiser downloaded the Responses report (with
@@ -219,6 +254,10 @@ def write_example(project: Project, out: Path) -> list[Path]:
     files = [out / "moodle-responses-pre.csv", out / "moodle-responses-post.xlsx"]
     files[0].write_bytes(moodle_responses(cohort, "pre", "A"))
     write_xlsx(moodle_responses_rows(cohort, "post", "B"), files[1])
+    surveys, _ = load_surveys(project.root)
+    assert surveys is not None
+    files.append(out / "surveys.csv")
+    files[2].write_bytes(_csv(survey_rows(surveys)))
     return files
 
 

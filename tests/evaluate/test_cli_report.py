@@ -21,7 +21,7 @@ from tests.evaluate import synthetic as syn
 from tests.helpers import REPO, run_cli
 
 EXAMPLE = REPO / "examples" / "evaluation"
-EXAMPLE_FILES = [EXAMPLE / "moodle-responses-pre.csv", EXAMPLE / "moodle-responses-post.xlsx"]
+EXAMPLE_FILES = [EXAMPLE / "moodle-responses-pre.csv", EXAMPLE / "moodle-responses-post.xlsx", EXAMPLE / "surveys.csv"]
 CHROMIUM = os.environ.get("CHROMIUM") or "chromium"
 
 
@@ -35,6 +35,7 @@ def test_example_is_the_generator_output(project: Project, tmp_path: Path) -> No
     """The shipped cohort is what tests/evaluate/synthetic.py writes (the CSV byte for byte)."""
     files = syn.write_example(project, tmp_path)
     assert files[0].read_bytes() == EXAMPLE_FILES[0].read_bytes()
+    assert files[2].read_bytes() == EXAMPLE_FILES[2].read_bytes()
     assert EXAMPLE_FILES[1].is_file()
 
 
@@ -50,6 +51,7 @@ def test_example_report_html_and_pdf(tmp_path: Path) -> None:
     assert "Tagged:          yes" in info
     html = (out / "report.html").read_text(encoding="utf-8")
     _assert_private(html)
+    assert "Confidence and feedback" in html and "The role-play was the most useful part." in html
 
 
 def _assert_private(html: str) -> None:

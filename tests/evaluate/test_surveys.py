@@ -115,3 +115,68 @@ def test_instruments_command(tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", str(tmp_path / "survey-confidence.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Do not write your name" in text and "Extremely" in text
+
+
+# -- survey results ------------------------------------------------------------------------------
+
+
+def _survey_eval(tmp_path: Path, rows: list[list[str]], min_group: int = 5):  # type: ignore[no-untyped-def]
+    import csv
+
+    from builder.evaluate import Source, evaluate
+    from builder.model.load import load_project
+
+    f = tmp_path / "surveys.csv"
+    with f.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    project, _ = load_project(REPO, cache=False)
+    assert project is not None
+    return evaluate(project, [Source.parse(str(f))], min_group=min_group)
+
+
+def test_survey_results_are_summarised(tmp_path: Path) -> None:
+    from tests.evaluate.synthetic import survey_rows
+
+    surveys, _ = load_surveys(REPO)
+    assert surveys is not None
+    rows = survey_rows(surveys, n=30, seed=1, shift=1.2)
+    ev = _survey_eval(tmp_path, rows)
+    assert not ev.failed and ev.analysis is None and not ev.empty
+    conf = next(s for s in ev.surveys if s.survey.id == "confidence")
+    assert conf.respondents == {"before": 30, "after": 30}
+    c1 = {i.phase: i for i in conf.items if i.item == "C1"}
+    assert sum(c1["before"].counts) == 30 and c1["after"].mean > c1["before"].mean  # type: ignore[operator]
+    fb = next(s for s in ev.surveys if s.survey.id == "feedback")
+    texts = [i for i in fb.items if i.type == "text" and not i.suppressed]
+    assert texts and all(i.comments == sorted(i.comments, key=lambda t: (t.casefold(), t)) for i in texts)
+
+
+def test_few_answers_are_left_out(tmp_path: Path) -> None:
+    head = ["survey", "phase", "group", "F1", "F7"]
+    rows = [head] + [["feedback", "after", "", "4", "Only I wrote this" if i == 0 else ""] for i in range(6)]
+    ev = _survey_eval(tmp_path, rows)
+    fb = ev.surveys[0]
+    f1 = next(i for i in fb.items if i.item == "F1")
+    f7 = next(i for i in fb.items if i.item == "F7")
+    assert not f1.suppressed and f1.counts[3] == 6
+    assert f7.suppressed and f7.comments == []
+    assert any("F7" in s for s in ev.survey_suppressed)
+    from builder.evaluate.report import render_html
+    from builder.model.load import load_project
+
+    project, _ = load_project(REPO, cache=False)
+    assert project is not None
+    html = render_html(project, ev, "2026-12-06")
+    assert "Only I wrote this" not in html and "fewer than 5" in html
+
+
+def test_bad_survey_answers(tmp_path: Path) -> None:
+    rows = [["survey", "phase", "group", "C1", "C2", "Z9"],
+            ["confidence", "before", "", "7", "Very", "x"],
+            ["nosuch", "before", "", "1", "1", ""],
+            ["confidence", "during", "", "1", "1", ""]]
+    ev = _survey_eval(tmp_path, rows)
+    assert ev.failed
+    got = sorted((d.code, d.where.line, d.where.col) for d in ev.diagnostics)
+    assert got == [("eval.survey-answer", 2, 4), ("eval.survey-answer", 4, 2), ("eval.survey-unknown", 1, 6),
+                   ("eval.survey-unknown", 3, 1)]
