@@ -188,7 +188,8 @@ def media_name(name: str) -> str:
 _BACKSLASH = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!<>&|~=])")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_LINE_START = re.compile(r"(^|\n)([ \t]*)(#{1,6}(?=\s|$)|>|[-+](?=\s)|[0-9]{1,9}(?=[.)](?:\s|$)))")
+# Python-Markdown reads `#x` as a heading even without a space after the hashes.
+_LINE_START = re.compile(r"(^|\n)([ \t]*)(#|>|[-+](?=\s)|[0-9]{1,9}(?=[.)](?:\s|$)))")
 
 
 def literal(text: str) -> str:

@@ -280,6 +280,9 @@ def _answers(out: ReadResult, tx: _Text, body: str, where: Where, label: str) ->
         out.diagnostics.append(diag(SYNTAX, where, f"answers of '{label}' do not start with `=` or `~`",
                                     "write each answer as =right or ~wrong"))
         return None
+    if all(sep == "=" for sep, _ in items) and any(_find_str(piece, "->") >= 0 for _, piece in items):
+        # Matching: no grade weights (a left side may start with `%n%`) and no feedback.
+        return _matching(out, tx, [(sep, 100.0, piece, "") for sep, piece in items], where, label, feedback)
     parsed = []
     for sep, piece in items:
         w = _WEIGHT.match(piece.strip())
@@ -287,8 +290,6 @@ def _answers(out: ReadResult, tx: _Text, body: str, where: Where, label: str) ->
         piece = piece.strip()[w.end():] if w else piece
         parts = _split(piece, "#")
         parsed.append((sep, weight, parts[0][1], "#".join(p for _, p in parts[1:])))
-    if all(sep == "=" for sep, *_ in parsed) and any(_find_str(t, "->") >= 0 for _, _, t, _ in parsed):
-        return _matching(out, tx, parsed, where, label, feedback)
     if all(sep == "=" for sep, *_ in parsed):
         return _short(out, tx, parsed, where, label, feedback)
     return _choice(out, tx, parsed, where, label, feedback)
