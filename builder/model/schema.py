@@ -127,6 +127,26 @@ class Plan(Node):
     sessions: list[Session] = Field(min_length=1)
 
 
+class Completion(Node):
+    """`completion:` in course.yaml: when an LMS counts a module (a SCORM SCO, a cmi5 AU) as
+    completed and passed, and what the packages report. Checked by builder.checks.completion."""
+
+    rule: str = Field(
+        "all-lessons-viewed",
+        description="When a module is complete: all-lessons-viewed (every page of the module seen), "
+                    "quiz-attempted (its self-check quiz answered), or mastery (quiz score at least "
+                    "mastery_score: completed and passed).",
+        examples=["all-lessons-viewed", "quiz-attempted", "mastery"],
+    )
+    mastery_score: float | None = Field(
+        None, description="Percent (0-100) of a module's self-check quiz that passes the module. "
+                          "Needed by rule mastery; with the other rules, success is reported against it.")
+    report: list[str] = Field(
+        default_factory=lambda: ["completion", "success", "score"],
+        description="What the page reports to the LMS besides progress: completion, success, score. "
+                    "Nothing about the learner's answers is ever sent.")
+
+
 class Course(Node):
     """`curriculum/course.yaml`: the course as a whole."""
 
@@ -157,6 +177,10 @@ class Course(Node):
     quiz_item_writing: ItemWriting = Field(default_factory=lambda: ItemWriting())
     timetable: list[Plan] = Field(
         default_factory=list, description="Session plans: how the whole course is delivered."
+    )
+    completion: Completion = Field(
+        default_factory=lambda: Completion(),
+        description="Completion and success in LMS packages (SCORM, cmi5): the rule and the mastery score.",
     )
 
 
