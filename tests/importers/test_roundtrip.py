@@ -78,7 +78,7 @@ def _selection(draw: st.DrawFn, course: Project) -> tuple[Module, list[schema.Qu
     return module, chosen, fmt
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=st.data())
 def test_export_import_is_a_fixed_point(course: Project, data: st.DataObject) -> None:
@@ -167,7 +167,7 @@ def _generated(draw: st.DrawFn) -> dict[str, object]:
     return q
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
 @given(data=st.data())
 def test_generated_text_round_trips_to_a_fixed_point(course: Project, data: st.DataObject) -> None:
