@@ -199,7 +199,8 @@ def _attention_runs(c: Change, parts: Parts = FULL) -> list[Run]:
         key = next((d for d in c.details if d.field == "answer key"), None)
         runs: list[Run] = [_b(f"Answer key changed: {c.id}"), _t(" ("), _c(c.where), _t("): "), *_q(c.title)]
         if key:
-            runs += [_t(". Was: "), _b(key.old or ""), _t(". Now: "), _b(key.new or ""), _t(".")]
+            runs += [_t(" Was: "), _b((key.old or "").rstrip(".")), _t(". Now: "), _b((key.new or "").rstrip(".")),
+                     _t(".")]
         runs.append(_t(" Re-mark or re-brief cohorts that took this question."))
         return runs
     if c.kind == "removed" and not parts.old_text and c.area in ("objective", "glossary"):
