@@ -134,3 +134,31 @@ def test_check_errors_point_at_the_source_and_stop_the_import(root: Path, tmp_pa
     review = run_cli("import", str(src), "--module", "M1", "--root", str(root), "--out", "build/review.yaml")
     assert review.code == 0 and f"{src}:4:1: warning: link to 'untrusted.example'" in review.out
     assert (root / "build/review.yaml").is_file()
+
+
+def test_a_module_without_a_bank_gets_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
+    root = course_copy(tmp_path, files={"quizzes/02-second-steps.yaml": None})
+    run = run_cli("import", str(VENDOR / "aiken" / "questions.aiken.txt"), "--module", "M2", "--root", str(root))
+    assert run.code == 0, run.out + run.err
+    assert "wrote quizzes/02-second-steps.yaml" in run.out
+    text = (root / "quizzes/02-second-steps.yaml").read_text(encoding="utf-8")
+    assert "module: M2" in text and "id: M2.Q01" in text and "id: M2.Q02" in text
+    assert run_cli("check", "--root", str(root)).code == 0
+
+
+def test_a_bank_whose_questions_are_not_last_is_not_rewritten(root: Path) -> None:
+    bank = root / BANK
+    text = bank.read_text(encoding="utf-8")
+    head, questions = text.split("questions:\n", 1)
+    bank.write_text("questions:\n" + questions + head.replace("format: 1\n", ""), encoding="utf-8")
+    before = bank.read_bytes()
+    assert run_cli("check", "--root", str(root)).code == 0
+    run = run_cli("import", str(VENDOR / "aiken" / "questions.aiken.txt"), "--module", "M1", "--root", str(root))
+    assert run.code == 1 and "[import.target]" in run.out and "use --out" in run.out
+    assert bank.read_bytes() == before
+
+
+def test_unknown_module_is_a_usage_error(root: Path) -> None:
+    run = run_cli("import", str(VENDOR / "aiken" / "questions.aiken.txt"), "--module", "M9", "--root", str(root))
+    assert run.code == 2 and "no module 'M9'" in run.err
