@@ -105,3 +105,28 @@ def test_the_baseline_is_the_last_commit_that_changed_the_version(released: tupl
     assert f"1 content change since the last version change ({bump[:12]}), but `version` is still 1.0.0: " \
            "a patch change" in warning
     assert rule(root, cache=True) == [warning]  # the cached baseline gives the same answer
+
+
+def test_one_git_call_per_run_once_the_baseline_is_cached(released: tuple[Path, str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import builder.checks.version as version
+    import builder.diff.revisions as revisions
+
+    calls: list[tuple[str, ...]] = []
+    real = revisions.git
+
+    def counting(root: Path, *args: str, binary: bool = False):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return real(root, *args, binary=binary)
+
+    monkeypatch.setattr(version, "git", counting)
+    monkeypatch.setattr(revisions, "git", counting)
+    root, _ = released
+    assert rule(root, cache=True) == [] and [c[0] for c in calls] == ["status"]  # clean: nothing else
+    edit(root, NOTICING, "may be struggling", "may be having a hard time")
+    calls.clear()
+    assert len(rule(root, cache=True)) == 1
+    assert [c[0] for c in calls][:2] == ["status", "log"]  # the first time: find and read the baseline
+    calls.clear()
+    assert len(rule(root, cache=True)) == 1
+    assert [c[0] for c in calls] == ["status"]
