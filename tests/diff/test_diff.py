@@ -158,3 +158,33 @@ def test_changelog_entry_keeps_answers_out_of_the_part_for_everyone(repo: Path, 
 
 M2_PATH = "modules/02-second-steps/module.yaml"
 _ = make_v2
+
+
+def test_new_defaults_to_the_working_tree(tmp_path: Path) -> None:
+    root = v1_course(tmp_path)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "one")
+    edit(root, "modules/01-first-steps/01-listening.md", "You give your full attention.",
+         "You give the person your full attention.")
+    data = json.loads(run_cli("diff", "HEAD", "--format", "json", "--root", str(root)).out)
+    assert data["new"] == {"label": "working tree", "revision": "", "version": "0.1.0", "title": "Fixture Course",
+                           "language": "en"}
+    [change] = data["changes"]
+    assert change["id"] == "modules/01-first-steps/01-listening.md" and change["impact"] == "patch"
+    assert data["bump"]["suggested"] == "patch" and data["bump"]["reasons"] == ["wording changed"]
+
+
+def test_a_lesson_moved_to_another_module(tmp_path: Path) -> None:
+    root = v1_course(tmp_path)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "one")
+    git(root, "mv", "modules/01-first-steps/02-noticing.md", "modules/02-second-steps/02-noticing.md")
+    edit(root, "modules/01-first-steps/module.yaml", "  - 02-noticing.md\n", "")
+    edit(root, M2_PATH, "  - 01-responding.md\n", "  - 01-responding.md\n  - 02-noticing.md\n")
+    commit(root, "two")
+    data = json.loads(run_cli("diff", "HEAD~1", "HEAD", "--format", "json", "--root", str(root)).out)
+    [lesson] = [c for c in data["changes"] if c["area"] == "lesson"]
+    assert lesson["moved"] == ["Module 1: First steps", "Module 2: Second steps"]
+    assert lesson["kind"] == "changed" and lesson["impact"] == "minor"
+    assert {"field": "file", "old": "modules/01-first-steps/02-noticing.md",
+            "new": "modules/02-second-steps/02-noticing.md", "hunks": [], "more": 0} in lesson["details"]

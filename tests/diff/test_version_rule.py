@@ -130,3 +130,10 @@ def test_one_git_call_per_run_once_the_baseline_is_cached(released: tuple[Path, 
     calls.clear()
     assert len(rule(root, cache=True)) == 1
     assert [c[0] for c in calls] == ["status"]
+
+
+def test_silent_without_git(released: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root, _ = released
+    edit(root, NOTICING, "may be struggling", "may be having a hard time")
+    monkeypatch.setenv("PATH", "")  # no git to run
+    assert rule(root) == []
