@@ -55,8 +55,8 @@ class Source:
             raise SourceError(f"'{spec.split('=')[0]}' is not pre, post, pre/A or post/B (write pre=FILE)")
         path = Path(spec)
         words = set(re.split(r"[^a-z]+", path.stem.lower()))
-        phase = ("pre" if words & {"pre", "before", "baseline", "pretest"} else
-                 "post" if words & {"post", "after", "posttest"} else None)
+        pre, post = words & {"pre", "before", "baseline", "pretest"}, words & {"post", "after", "posttest"}
+        phase = "pre" if pre and not post else "post" if post and not pre else None
         return Source(path, phase, None)
 
 

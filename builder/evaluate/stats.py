@@ -193,7 +193,8 @@ def analyse(project: Project, instrument: Instrument, attempts: list[Attempt], m
     by_phase: dict[str, dict[str, Attempt]] = {p: {} for p in PHASES}
     for a in attempts:
         by_phase[a.phase][a.pid] = a
-    matched = sorted(set(by_phase["pre"]) & set(by_phase["post"]))
+    # In the order of the pre-test files and rows, never of the pseudonyms (new every run).
+    matched = sorted(set(by_phase["pre"]) & set(by_phase["post"]), key=lambda pid: by_phase["pre"][pid].where)
     suppressed: list[str] = []
     counts = {p: len(by_phase[p]) for p in PHASES}
     unmatched = {p: len(set(by_phase[p]) - set(matched)) for p in PHASES}

@@ -120,12 +120,16 @@ def write_xlsx(rows: list[list[str]], path: Path) -> None:
     wb.save(path)
 
 
-def moodle_responses_rows(cohort: Cohort, phase: str, variant: str, right: bool = True) -> list[list[str]]:
+def moodle_responses_rows(cohort: Cohort, phase: str, variant: str, right: bool = True, text: bool = False,
+                          slots: list[str] | None = None) -> list[list[str]]:
+    """With `text`, Moodle's "Question N" columns (the question text; Moodle's html_to_text
+    writes bold words in capitals) before each response; `slots` puts the questions in another
+    order than the variant's, as a quiz built by hand may."""
     inst = cohort.instrument
-    qids = _variant_qids(inst, variant)
+    qids = slots or _variant_qids(inst, variant)
     head = [*MOODLE_HEAD, f"Grade/{len(qids):.2f}"]
     for k in range(1, len(qids) + 1):
-        head += [f"Response {k}"] + ([f"Right answer {k}"] if right else [])
+        head += ([f"Question {k}"] if text else []) + [f"Response {k}"] + ([f"Right answer {k}"] if right else [])
     rows = [head]
     for p, ans in zip(cohort.people, cohort.answers[phase], strict=True):
         cells = []
@@ -134,6 +138,8 @@ def moodle_responses_rows(cohort: Cohort, phase: str, variant: str, right: bool 
             q = inst.questions[qid]
             chosen = ans[qid]
             total += q.score(chosen)
+            if text:
+                cells.append(q.stem_text.upper() if len(qid) % 2 else q.stem_text)
             cells.append("; ".join(q.options[i] for i in sorted(chosen, key=lambda i: q.orders[variant].index(i))))
             if right:
                 cells.append("; ".join(q.options[i] for i in sorted(q.correct)))

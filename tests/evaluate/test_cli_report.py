@@ -184,3 +184,21 @@ def test_template(tmp_path: Path) -> None:
     assert status == 0
     head = (tmp_path / "paper-template-pre-post.csv").read_text(encoding="utf-8").strip().split(",")
     assert head[:4] == ["participant", "phase", "variant", "group"] and all(h.startswith("M") for h in head[4:])
+
+
+def test_report_does_not_depend_on_the_salt(project: Project) -> None:
+    """Pseudonyms change every run; the report must not."""
+    sources = [Source.parse(str(f)) for f in EXAMPLE_FILES]
+    one = render_html(project, evaluate(project, sources, salt=b"one"), "2026-12-06")
+    two = render_html(project, evaluate(project, sources, salt=b"two"), "2026-12-06")
+    assert one == two
+
+
+@pytest.mark.parametrize("spec, phase, variant", [
+    ("quiz-pre.csv", "pre", None), ("Post test (B).xlsx", "post", None), ("before_course.csv", "pre", None),
+    ("pre-post.csv", None, None), ("preview.csv", None, None), ("post/B=x.csv", "post", "B"),
+    ("pre=y.csv", "pre", None),
+])
+def test_source_names(spec: str, phase: str | None, variant: str | None) -> None:
+    src = Source.parse(spec)
+    assert (src.phase, src.variant) == (phase, variant)

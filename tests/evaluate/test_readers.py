@@ -63,6 +63,17 @@ def test_moodle_responses_with_right_answers(tmp_path: Path, cohort: syn.Cohort)
     assert all(a.answers[q].chosen is not None for a in r.attempts)
 
 
+def test_moodle_question_text_places_questions_in_any_slot(tmp_path: Path, cohort: syn.Cohort) -> None:
+    slots = sorted(cohort.instrument.questions)  # a quiz built by hand, in id order
+    rows = syn.moodle_responses_rows(cohort, "pre", "A", right=False, text=True, slots=slots)
+    r = _read(tmp_path, cohort.instrument, _write(rows, False, True))
+    assert r.diagnostics == []  # every slot placed by its text: no position warning
+    assert _scores(r, cohort) == _approx(_expected(cohort, "pre"))
+    rows = syn.moodle_responses_rows(cohort, "pre", "A", right=True, slots=slots)
+    r = _read(tmp_path, cohort.instrument, _write(rows, False, True))
+    assert _scores(r, cohort) == _approx(_expected(cohort, "pre"))  # by right answer, where unique
+
+
 def test_moodle_responses_without_texts_match_by_position(tmp_path: Path, cohort: syn.Cohort) -> None:
     r = _read(tmp_path, cohort.instrument, syn.moodle_responses(cohort, "post", "B", right=False), phase="post",
               variant="B")
