@@ -162,3 +162,40 @@ def test_a_bank_whose_questions_are_not_last_is_not_rewritten(root: Path) -> Non
 def test_unknown_module_is_a_usage_error(root: Path) -> None:
     run = run_cli("import", str(VENDOR / "aiken" / "questions.aiken.txt"), "--module", "M9", "--root", str(root))
     assert run.code == 2 and "no module 'M9'" in run.err
+
+
+def test_canvas_zip_media_is_copied(root: Path, tmp_path: Path) -> None:
+    """Canvas refers to files in its export as $IMS-CC-FILEBASE$/… under web_resources/."""
+    import zipfile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x01" * 20
+    item = ("<?xml version='1.0' encoding='UTF-8'?>\n"
+            "<questestinterop xmlns='http://www.imsglobal.org/xsd/ims_qtiasiv1p2'>\n"
+            "<assessment ident='a1' title='Week 1'><section ident='root_section'>\n"
+            "<item ident='i1' title='Chart'><itemmetadata><qtimetadata><qtimetadatafield>"
+            "<fieldlabel>question_type</fieldlabel><fieldentry>true_false_question</fieldentry>"
+            "</qtimetadatafield></qtimetadata></itemmetadata>\n<presentation><material><mattext texttype='text/html'>"
+            "&lt;p&gt;Is this a bar chart? &lt;img src=\"%24IMS-CC-FILEBASE%24/Uploaded%20Media/chart.png\" "
+            "alt=\"the chart\"&gt;&lt;/p&gt;</mattext></material>\n"
+            "<response_lid ident='response1' rcardinality='Single'>"
+            "<render_choice><response_label ident='t'><material><mattext texttype='text/plain'>True</mattext>"
+            "</material></response_label><response_label ident='f'><material><mattext texttype='text/plain'>False"
+            "</mattext></material></response_label></render_choice></response_lid></presentation>\n"
+            "<resprocessing><outcomes><decvar varname='SCORE'/></outcomes><respcondition continue='No'>"
+            "<conditionvar><varequal respident='response1'>f</varequal></conditionvar>"
+            "<setvar action='Set' varname='SCORE'>100</setvar></respcondition></resprocessing></item>\n"
+            "</section></assessment></questestinterop>\n")
+    manifest = ("<?xml version='1.0' encoding='UTF-8'?>\n<manifest xmlns='http://www.imsglobal.org/xsd/imsccv1p1/"
+                "imscp_v1p1' identifier='m'><resources><resource identifier='a1' type='imsqti_xmlv1p2'>"
+                "<file href='a1/a1.xml'/></resource></resources></manifest>\n")
+    src = tmp_path / "canvas.zip"
+    with zipfile.ZipFile(src, "w") as zf:
+        zf.writestr("imsmanifest.xml", manifest)
+        zf.writestr("a1/a1.xml", item)
+        zf.writestr("web_resources/Uploaded Media/chart.png", png)
+    run = run_cli("import", str(src), "--module", "M1", "--root", str(root))
+    assert run.code == 0, run.out + run.err
+    assert (root / "modules/01-first-steps/media/chart.png").read_bytes() == png
+    text = (root / BANK).read_text(encoding="utf-8")
+    assert "![the chart](../modules/01-first-steps/media/chart.png)" in text
+    assert "answer: false" in text and "category:Week 1" in text
