@@ -4,7 +4,8 @@ Reads Moodle XML, GIFT, Aiken and QTI 1.2 (Canvas zip or XML) files into the mod
 question bank: appended to `quizzes/NN-slug.yaml` (created if missing), or written to
 `--out`. Prints every question that could not be imported with its line and the reason,
 then what was written. Errors (a file that does not parse, a bank the result would break)
-stop it before anything is written: exit 1. `--dry-run` prints the YAML instead.
+stop it before anything is written: exit 1. `--dry-run` prints the YAML instead (for an
+existing bank, only the questions that would be appended).
 """
 
 from __future__ import annotations
@@ -61,7 +62,13 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         say(f"--dry-run: would {'append to' if plan.appended else 'write'} {shown(plan.target, args.root)}"
             + (f" and copy {len(plan.media)} file(s) into {module.folder}/media/" if plan.media else ""))
-        sys.stdout.write(plan.text)
+        if plan.appended:
+            from builder.importers.bank import dump_questions
+
+            say("questions:  # ... after the bank's own questions")
+            sys.stdout.write(dump_questions(plan.questions))
+        else:
+            sys.stdout.write(plan.text)
         return 0
     for path in apply(plan):
         verb = "appended to" if (path == plan.target and plan.appended) else "wrote"
