@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from builder.diagnostics import Diagnostic, diag
 from builder.importers import aiken, gift, moodle_xml, qti12
 from builder.importers.bank import Prepared, append_to_bank, new_bank, prepare
@@ -32,6 +34,7 @@ from builder.importers.common import (
     ReadResult,
     Skipped,
     decode,
+    media_name,
 )
 from builder.model.project import Module, Project
 from builder.model.where import Where
@@ -123,8 +126,6 @@ def plan_import(project: Project, module: Module, files: list[tuple[Path, str]],
         result.extend(read_file(path, shown, fmt, media_dir))
     result.notes += _unlink_missing(result, media_dir)
     existing_text = bank_path.read_text(encoding="utf-8") if (out is None and bank_path.exists()) else None
-    import yaml
-
     existing_q = list(module.quiz.questions) if module.quiz is not None else []
     taken = {q.id for _, q in project.all_questions()}
     prepared: Prepared = prepare(result.drafts, result.media, module.id, [o.id for o in module.objectives],
@@ -136,8 +137,6 @@ def plan_import(project: Project, module: Module, files: list[tuple[Path, str]],
                            + [d for d in result.diagnostics if d.severity != "error"])
     plan.duplicates = [(str(d.where), qid) for d, qid in prepared.duplicates]
     used = {n for d in result.drafts for n in d.media}
-    from builder.importers.common import media_name
-
     wanted = {media_name(n) for n in used}
     for name, data in prepared.media.items():
         if name in wanted:
@@ -187,8 +186,6 @@ def plan_import(project: Project, module: Module, files: list[tuple[Path, str]],
 def _unlink_missing(result: ReadResult, media_dir: str) -> list[Diagnostic]:
     """Links and images to files the import does not carry become plain text (with a warning),
     so that the bank never points at a file that is not there."""
-    from builder.importers.common import media_name
-
     have = {media_name(m.name) for m in result.media}
     notes = []
     for d in result.drafts:
@@ -233,8 +230,6 @@ def _verify(project: Project, module: Module, plan: ImportPlan) -> tuple[list[Di
     file. Into the module's bank, errors stop the import; into an `--out` file (a bank for
     review that the builder does not read) they are reported as warnings to fix on the way in.
     """
-    import yaml
-
     from builder.checks import check_project
     from builder.checks.structure import NO_OBJECTIVE
 
