@@ -102,6 +102,12 @@ class Reading:
     notes: list[str] = field(default_factory=list)
 
 
+def default_variant(instrument: Instrument, phase: str) -> str:
+    """A before, B after (the programme guide), or the form's only variant."""
+    wanted = DEFAULT_VARIANT.get(phase, "")
+    return wanted if wanted in instrument.by_number else instrument.form.variants[0]
+
+
 def pseudonym(salt: bytes, identity: str) -> str:
     """A keyed hash of an e-mail address or LMS id: the same person gets the same pseudonym in
     every file of one run, and nobody can turn it back into the identity without the salt."""
@@ -169,7 +175,7 @@ def read_results(path: Path, shown: str, instrument: Instrument, salt: bytes, ph
             EVAL_PHASE, table.where(), "cannot tell whether this file is from before or after the course",
             f"name the file with 'pre' or 'post' in it, or write pre={shown} or post={shown}"))
         return reading
-    variant = variant or DEFAULT_VARIANT.get(phase, instrument.form.variants[0])
+    variant = variant or default_variant(instrument, phase)
     if variant not in instrument.by_number:
         reading.diagnostics.append(diag(
             EVAL_PHASE, table.where(), f"form '{instrument.form.id}' has no variant {variant}",
@@ -211,7 +217,10 @@ def _moodle_slots(table: Table, instrument: Instrument, variant: str,
     slots: dict[int, tuple[str, dict[str, int]]] = {}
     by_position: list[int] = []
     for n, c in sorted(cols.items()):
-        qid = _moodle_slot_by_text(table, instrument, c)
+        candidates = _moodle_slot_by_text(table, instrument, c)
+        qid = next(iter(candidates)) if candidates is not None and len(candidates) == 1 else None
+        if qid is None and candidates and numbered.get(n) in candidates:
+            qid = numbered[n]  # the text fits several questions (a right answer "True"), the number one of them
         if qid is None and ("text" in c or "right" in c) and _has_text(table, c):
             first = c.get("text", c.get("right", 0))
             reading.diagnostics.append(diag(
@@ -251,19 +260,19 @@ def _has_text(table: Table, c: dict[str, int]) -> bool:
     return any(r[c[k]] not in UNANSWERED for r in table.rows for k in ("text", "right") if k in c)
 
 
-def _moodle_slot_by_text(table: Table, instrument: Instrument, c: dict[str, int]) -> str | None:
-    """The question a slot holds, by its question text, else by its right answer."""
+def _moodle_slot_by_text(table: Table, instrument: Instrument, c: dict[str, int]) -> set[str] | None:
+    """The questions a slot's texts fit: its question text names one; a right answer may fit
+    several. None when the file has no text for the slot."""
     if "text" in c:
         texts = {r[c["text"]] for r in table.rows if r[c["text"]] not in UNANSWERED}
         found = {instrument.by_text(t) for t in texts}
         if len(found) == 1 and None not in found:
-            return found.pop()
+            return {q for q in found if q is not None}
     if "right" in c:
         rights = {r[c["right"]] for r in table.rows if r[c["right"]] not in UNANSWERED}
         if rights:
-            found = {qid for t in rights for qid in _questions_with_right_answer(instrument, t)}
-            if len(found) == 1:
-                return found.pop()
+            sets = [set(_questions_with_right_answer(instrument, t)) for t in rights]
+            return set.intersection(*sets)
     return None
 
 
@@ -517,7 +526,7 @@ def _read_paper(table: Table, instrument: Instrument, salt: bytes, phase: str | 
                 EVAL_PHASE, table.where(r, phcol), f"phase '{row[phcol]}' is not "
                 + (f"'{phase}' as the command line says" if phase else "'pre' or 'post'"), "write pre or post"))
             continue
-        v = (row[vcol] if vcol is not None else "").upper() or variant or DEFAULT_VARIANT[ph]
+        v = (row[vcol] if vcol is not None else "").upper() or variant or default_variant(instrument, ph)
         if v not in instrument.by_number:
             reading.diagnostics.append(diag(
                 EVAL_PHASE, table.where(r, vcol if vcol is not None else phcol),

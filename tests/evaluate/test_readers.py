@@ -284,3 +284,16 @@ def test_unfinished_attempts_and_stray_cells_are_reported(tmp_path: Path, cohort
     assert sorted((d.code, d.where.line) for d in r.diagnostics) == [
         ("eval.by-position", 1), ("eval.skipped", 3), ("eval.unnamed-cells", 5)]
     assert len(r.attempts) == len(cohort.people) - 1
+
+
+def test_a_one_variant_form_needs_no_variant(tmp_path: Path, project: Project) -> None:
+    from builder.evaluate.instrument import instrument
+    from builder.model.forms import find_form
+
+    form = find_form(project, "refresher")
+    assert form is not None and form.variants == ["A"]
+    cohort = syn.simulate(project, n=8, seed=2, form_id="refresher")
+    r = _read(tmp_path, instrument(project, form), syn.moodle_responses(cohort, "post", "A"), phase="post",
+              variant=None)
+    assert _errors(r) == [] and {a.variant for a in r.attempts} == {"A"}
+    assert _scores(r, cohort) == _approx(_expected(cohort, "post"))
