@@ -5,8 +5,10 @@ quiz items or help lines change, the version must change too, and by how much sa
 running cohort must do: a changed answer key, or a removed objective, lesson, module or quiz
 item, is a major change (re-mark, re-brief); added content is minor; wording is a patch.
 
-The baseline is the last commit that changed the `version:` line of course.yaml (or the
-revision given with `course check --since REV`). The rule warns (`version.not-bumped`) when
+The baseline is the last release commit: the last commit that changed the `version:` line of
+course.yaml, or CHANGELOG.md when that came later (regenerating the version's entry with
+`course diff --changelog` says the version now covers what was added since), or the revision
+given with `course check --since REV`. The rule warns (`version.not-bumped`) when
 
 1. the working tree has uncommitted changes under curriculum/, modules/ or quizzes/
    (without `--since`; with it, always), and
@@ -40,7 +42,8 @@ from builder.util import write_atomic
 NOT_BUMPED = register("version.not-bumped",
                       "Content changed since the version was last set, but `version` in course.yaml did not.",
                       "warning")
-CACHE_FORMAT = f"version-rule-1:{FORMAT}"
+CACHE_FORMAT = f"version-rule-2:{FORMAT}"
+CHANGELOG = "CHANGELOG.md"
 
 
 def next_version(version: str, kind: str) -> str:
@@ -80,11 +83,19 @@ def _read_cache(path: Path | None) -> dict[str, object]:
 
 
 def _baseline(root: Path, head: str, cache: dict[str, object]) -> str:
-    """The last commit that changed the `version:` line of course.yaml (cached by HEAD)."""
+    """The last release commit (cached by HEAD): the last commit that changed the `version:`
+    line of course.yaml, or CHANGELOG.md if that came later (`course diff --changelog`
+    rewrites the version's entry to cover what was added since, under the same version)."""
     if cache.get("head") == head and isinstance(cache.get("baseline"), str):
         return str(cache["baseline"])
     run = git(root, "log", "-1", "--format=%H", "-G^version:", "HEAD", "--", "curriculum/course.yaml")
-    baseline = str(run.stdout).strip() if run.returncode == 0 else ""
+    version = str(run.stdout).strip() if run.returncode == 0 else ""
+    run = git(root, "log", "-1", "--format=%H", "HEAD", "--", CHANGELOG)
+    changelog = str(run.stdout).strip() if run.returncode == 0 else ""
+    baseline = version
+    if version and changelog and changelog != version:
+        later = git(root, "merge-base", "--is-ancestor", version, changelog).returncode == 0
+        baseline = changelog if later else version
     cache.update(head=head, baseline=baseline)
     return baseline
 
@@ -143,7 +154,7 @@ def check_version(project: Project, since: str | None = None, cache_file: Path |
     kind = report.bump["suggested"]
     reasons = report.bump["reasons"]
     shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
-    where = "since " + (f"{since} ({baseline[:12]})" if since else f"the last version change ({baseline[:12]})")
+    where = "since " + (f"{since} ({baseline[:12]})" if since else f"the last release commit ({baseline[:12]})")
     return [diag(NOT_BUMPED, project.course.where("version"),
                  f"{len(report.changes)} content change{'s' if len(report.changes) != 1 else ''} {where}, "
                  f"but `version` is still {version}: a {kind} change ({shown})",

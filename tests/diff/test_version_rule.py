@@ -79,7 +79,7 @@ def test_uncommitted_changes_warn_with_the_kind_of_bump(released: tuple[Path, st
         edit(root, "modules/02-second-steps/module.yaml", "  - id: M2.O2\n    text: Name one place to get help.\n", "")
         edit(root, "modules/02-second-steps/01-responding.md", "objectives: [M2.O1, M2.O2]", "objectives: [M2.O1]")
     [warning] = rule(root)
-    assert f"since the last version change ({first[:12]}), but `version` is still 0.1.0: a {kind} change" in warning
+    assert f"since the last release commit ({first[:12]}), but `version` is still 0.1.0: a {kind} change" in warning
     assert f'set `version: "{suggested}"` (a {kind} bump' in warning
     assert f"`course diff {first[:12]}` lists every change" in warning
     # Bumping the version in the same edit silences it.
@@ -102,9 +102,17 @@ def test_the_baseline_is_the_last_commit_that_changed_the_version(released: tupl
     assert rule(root) == []  # clean again
     edit(root, "modules/01-first-steps/01-listening.md", "helps a person feel heard", "helps someone feel heard")
     [warning] = rule(root, cache=True)
-    assert f"1 content change since the last version change ({bump[:12]}), but `version` is still 1.0.0: " \
+    assert f"1 content change since the last release commit ({bump[:12]}), but `version` is still 1.0.0: " \
            "a patch change" in warning
     assert rule(root, cache=True) == [warning]  # the cached baseline gives the same answer
+    # The version's CHANGELOG entry, regenerated and committed, makes the release cover the edit.
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## 1.0.0 (2026-12-03)\n\nReworded.\n")
+    release = commit(root, "CHANGELOG: 1.0.0 covers the rewording", date="2026-12-03T10:00:00+00:00")
+    (root / COURSE).write_text((root / COURSE).read_text() + "# another comment\n")
+    assert rule(root, cache=True) == []  # the rewording is in the release now
+    edit(root, NOTICING, "stop people asking", "stop people from asking")
+    [warning] = rule(root, cache=True)
+    assert f"1 content change since the last release commit ({release[:12]})" in warning
 
 
 def test_one_git_call_per_run_once_the_baseline_is_cached(released: tuple[Path, str],
