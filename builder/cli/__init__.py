@@ -4,6 +4,7 @@
     course build [--region R] [--audience participant|facilitator] [--offline]
     course print [WHAT] [--paper a4|letter] [--region R]
     course export quizzes --format F [--module M] [--out P]
+    course package --format scorm12|scorm2004|cmi5|cc [--region R] [--out P]
     course serve
     course schema [--out DIR]
     course new module "Title" | course new lesson MODULE "Title"
@@ -34,7 +35,8 @@ from builder.cli.common import Stopped, UsageError, add_root, warn
 __all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
 # Command name -> module under builder.cli (`print` is a module name too: it is never imported bare).
-COMMANDS = ("check", "build", "print", "export", "serve", "schema", "new", "stats", "evaluate", "import", "diff")
+COMMANDS = ("check", "build", "print", "export", "package", "serve", "schema", "new", "stats", "evaluate", "import",
+            "diff")
 # Commands whose module name differs (`import` is a Python keyword).
 _MODULE_OF = {"import": "import_"}
 

@@ -47,6 +47,29 @@ LMS_PARTICIPANT_NOTE = (
 LMS_FACILITATOR_NOTE = ("These files hold the answers to every question: load them into your learning "
                         "platform, and do not share them with participants.")
 
+# The whole course as LMS packages (builder.render.lms, role "lms-package"): which to use where.
+LMS_PACKAGE_ROLE = "lms-package"
+LMS_PACKAGES_GUIDE = (
+    "Each package holds every module's pages, activities, key points and self-check quiz, and reports "
+    "each learner's progress, quiz score and completion to your platform. Which one to load:",
+    "",
+    "| Your platform | Load this package | Notes |",
+    "| --- | --- | --- |",
+    "| Moodle | SCORM 1.2 (`-scorm12.zip`) as a SCORM package activity | Or the Common Cartridge "
+    "(`-course.imscc`) through *Restore*/*Import* for pages and quizzes without tracking. |",
+    "| Canvas | Common Cartridge (`-course.imscc`) through *Import Course Content* | Canvas tracks SCORM "
+    "only with its SCORM app; if yours has it, use SCORM 1.2. |",
+    "| Blackboard | SCORM 2004 (`-scorm2004.zip`) as a SCORM package | SCORM 1.2 works too. |",
+    "| Brightspace (D2L) | SCORM 2004 (`-scorm2004.zip`) in *Content* | SCORM 1.2 works too. |",
+    "| TalentLMS | SCORM 1.2 (`-scorm12.zip`) as a SCORM unit | Or cmi5 (`-cmi5.zip`). |",
+    "| Cornerstone | SCORM 2004 (`-scorm2004.zip`) as online course content | Or cmi5 (`-cmi5.zip`). |",
+    "| Another platform | SCORM 1.2: almost every platform imports it | cmi5 where xAPI is used. |",
+    "",
+    "These packages are for organisers: the Common Cartridge holds the quizzes' answers. Learners see "
+    "only the participant pages. A module counts as complete by the rule in `completion:` of the "
+    "course file; nothing about a learner's answers is sent, only progress, the score and the status.",
+)
+
 ARTIFACT_GROUPS = (("pdf", "Printable documents (PDF)"), ("quiz", "Quiz banks for learning platforms"),
                    ("page", "Pages"), ("other", "Other files"))
 
@@ -214,12 +237,16 @@ def render_downloads(ctx: SiteContext) -> SitePage:
     if not artifacts:
         out += ["There are no files to download in this build.", ""]
     for kind, title in ARTIFACT_GROUPS:
-        group = [a for a in artifacts if a.kind == kind]
+        group = [a for a in artifacts if a.kind == kind and a.role != LMS_PACKAGE_ROLE]
         if group:
             out += [f"## {title}", "", '<ul class="course-downloads">',
                     *(_render_artifact(ctx, a) for a in group), "</ul>", ""]
             if kind == "quiz":
                 out += [LMS_FACILITATOR_NOTE, ""]
+    packages = [a for a in artifacts if a.role == LMS_PACKAGE_ROLE]
+    if packages:
+        out += ["## The whole course for your learning platform", "", '<ul class="course-downloads">',
+                *(_render_artifact(ctx, a) for a in packages), "</ul>", "", *LMS_PACKAGES_GUIDE, ""]
     if not ctx.facilitator:
         out += ["## Quiz files for learning platforms", "", LMS_PARTICIPANT_NOTE, ""]
     return SitePage(DOWNLOADS, "Downloads", "\n".join(out), "curriculum/course.yaml")
