@@ -297,3 +297,86 @@ def test_a_one_variant_form_needs_no_variant(tmp_path: Path, project: Project) -
               variant=None)
     assert _errors(r) == [] and {a.variant for a in r.attempts} == {"A"}
     assert _scores(r, cohort) == _approx(_expected(cohort, "post"))
+
+
+# -- the texts the LMS shows come from our own exports ------------------------------------------
+
+
+def _strip_tags(html: str) -> str:
+    """What Rails' strip_tags leaves (Canvas's Student Analysis headers): tags gone, nothing
+    put in their place, entities as they were."""
+    import re
+
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_canvas_headers_from_our_qti_export(tmp_path: Path, project: Project, cohort: syn.Cohort) -> None:
+    import zipfile
+
+    from lxml import etree
+
+    from builder.model.forms import find_form
+    from builder.render.quiz import form_collection
+    from builder.render.quiz.qti12 import export
+
+    form = find_form(project, "pre-post")
+    assert form is not None
+    package = export(form_collection(project, form)).files
+    (data,) = package.values()
+    texts: dict[str, str] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if not name.endswith(".xml") or name == "imsmanifest.xml":
+                continue
+            root = etree.fromstring(z.read(name))
+            for item in root.iter("{*}item"):
+                ident = item.get("ident", "")
+                if ident.startswith("B."):
+                    mattext = item.find("{*}presentation/{*}material/{*}mattext")
+                    assert mattext is not None
+                    texts[ident[2:]] = _strip_tags(mattext.text or "")
+    assert set(texts) == set(cohort.instrument.questions)
+    rows = _rows(syn.canvas_student_analysis(cohort, "post", "B"))
+    numbered = cohort.instrument.by_number["B"]
+    for k in range(len(numbered)):
+        col = 8 + 2 * k
+        rows[0][col] = f"{5000 + k}: {texts[numbered[k + 1]]}"
+    r = _read(tmp_path, cohort.instrument, _write(rows, False, False), phase="post", variant="B")
+    assert r.diagnostics == []
+    assert _scores(r, cohort, "canvas") == _approx(_expected(cohort, "post"))
+
+
+def test_moodle_texts_from_our_moodle_export(tmp_path: Path, project: Project, cohort: syn.Cohort) -> None:
+    """Moodle shows question text and right answers through html_to_text, which writes bold
+    words in capitals: the reader still finds every question by text, in any slot order."""
+    import html as htmlmod
+    import re
+
+    from lxml import etree
+
+    from builder.model.forms import find_form
+    from builder.render.quiz import form_collection
+    from builder.render.quiz.moodle import export
+
+    def html_to_text(fragment: str) -> str:
+        fragment = re.sub(r"<(strong|b)>(.*?)</\1>", lambda m: m.group(2).upper(), fragment, flags=re.S)
+        return " ".join(htmlmod.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+    form = find_form(project, "pre-post")
+    assert form is not None
+    (xml,) = export(form_collection(project, form)).files.values()
+    qtext: dict[str, str] = {}
+    for q in etree.fromstring(xml).iter("question"):
+        ident = q.findtext("idnumber") or ""
+        if ident.startswith("A."):
+            qtext[ident[2:]] = html_to_text(q.findtext("questiontext/text") or "")
+    slots = sorted(cohort.instrument.questions, reverse=True)
+    rows = syn.moodle_responses_rows(cohort, "pre", "A", right=False, text=True, slots=slots)
+    head = rows[0]
+    for k, qid in enumerate(slots, start=1):
+        col = head.index(f"Question {k}")
+        for row in rows[1:]:
+            row[col] = qtext[qid]
+    r = _read(tmp_path, cohort.instrument, _write(rows, False, True))
+    assert r.diagnostics == []
+    assert _scores(r, cohort) == _approx(_expected(cohort, "pre"))
