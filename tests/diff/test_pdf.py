@@ -69,3 +69,18 @@ def test_letter_paper_and_same_bytes(repo: Path, tmp_path: Path, monkeypatch: py
                        "--root", str(repo)).code == 0
     assert one.read_bytes() == two.read_bytes()
     assert pdfinfo(one)["Page size"].startswith("612 x 792")
+
+
+def test_a_character_the_font_lacks_is_written_out_not_drawn_with_another_font(tmp_path: Path) -> None:
+    from tests.diff.conftest import commit, edit, git, v1_course
+
+    root = v1_course(tmp_path)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "one")
+    edit(root, "modules/01-first-steps/02-noticing.md", "may be struggling.", "may be struggling → ask.")
+    out = tmp_path / "changes.pdf"
+    run_cli_result = run_cli("diff", "HEAD", "--format", "pdf", "--out", str(out), "--root", str(root))
+    assert run_cli_result.code == 0, run_cli_result.err
+    assert "[U+2192] ask." in squash(text(out))
+    for line in run("pdffonts", str(out)).splitlines()[2:]:
+        assert "Atkinson-Hyperlegible" in line.split()[0], line
