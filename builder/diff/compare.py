@@ -443,7 +443,7 @@ class _Compare:
         for qid, o in old.items():
             if qid not in new:
                 self.add(Change("question", "removed", qid, _clip(o["stem"], 14), "major", module=o["module"],
-                                where=o["where"], reasons=[f"question {qid} removed (quizzes and forms change)"]))
+                                where=o["where"], reasons=[f"question {qid} removed from quizzes and forms"]))
 
     def _options(self, o: Snap, n: Snap, c: Change) -> list[Detail]:
         out: list[Detail] = []
