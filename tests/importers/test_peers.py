@@ -138,3 +138,44 @@ def test_text2qti_canvas_package() -> None:
     assert short["accepted"] == ["Santa", "Santa Claus", "Father Christmas", "Saint Nicholas", "Saint Nick"]
     assert essay["type"] == "reflection" and essay["feedback"] == {"general": "General question feedback."}
     assert all(d.tags == ["category:Addition"] for d in r.drafts)
+
+
+def test_gift_reader_agrees_with_gift_pegjs_on_moodles_files() -> None:
+    """A second, independent parser of the same peer files: gift-pegjs (npm, MIT), which the
+    export tests already use. Question by question, in file order, both parsers find the same
+    questions, of the same kind, with the same correct answers."""
+    from tests.render.quiz.checkers import parse_gift
+
+    # (gift-pegjs stops at line 31 of questions.gift.txt, `{#3:2~#Completely wrong}`, a numerical
+    # answer with "any other answer" feedback that Moodle accepts; we list it as numerical.)
+    names = ["examples.txt", "questions_in_category.gift.txt"]
+    theirs = parse_gift([(VENDOR / "gift" / n).read_text(encoding="utf-8") for n in names])
+    kinds = {"MC": {"single", "multiple"}, "TF": {"true_false"}, "Short": {"short_answer"},
+             "Matching": {"matching"}, "Essay": {"reflection"}, "Numerical": {"numerical"}}
+    compared = 0
+    for name, parsed in zip(names, theirs, strict=True):
+        assert parsed["ok"], parsed
+        peer = [q for q in parsed["questions"] if q["type"] not in ("Category", "Description")]
+        ours = _gift(name)
+        mine = sorted([(d.where.line, d.data["type"], d.data) for d in ours.drafts]
+                      + [(s.where.line, s.kind, None) for s in ours.skipped], key=lambda x: x[0])
+        assert len(mine) == len(peer), name
+        for (_, kind, data), q in zip(mine, peer, strict=True):
+            assert kind in kinds[q["type"]], (name, q)
+            compared += 1
+            if data is None:
+                continue
+            choices = q.get("choices") or []
+            if kind == "single":
+                assert [bool(o.get("correct")) for o in data["options"]] == [c["isCorrect"] for c in choices]
+            elif kind == "multiple":
+                assert [bool(o.get("correct")) for o in data["options"]] == [(c["weight"] or 0) > 0 for c in choices]
+            elif kind == "true_false":
+                assert data["answer"] == q["isTrue"]
+            elif kind == "short_answer":
+                full = [c for c in choices if c["weight"] in (None, 100)]
+                assert len(data["accepted"]) == len(full)
+            elif kind == "matching":
+                pairs = [p for p in q["matchPairs"] if p["subquestion"]["text"]]
+                assert [p["right"] for p in data["pairs"]] == [p["subanswer"] for p in pairs]
+    assert compared == 43 + 4
