@@ -188,3 +188,34 @@ def test_a_lesson_moved_to_another_module(tmp_path: Path) -> None:
     assert lesson["kind"] == "changed" and lesson["impact"] == "minor"
     assert {"field": "file", "old": "modules/01-first-steps/02-noticing.md",
             "new": "modules/02-second-steps/02-noticing.md", "hunks": [], "more": 0} in lesson["details"]
+
+
+def test_modules_reordered_and_retitled_timetable_and_glossary(tmp_path: Path) -> None:
+    root = v1_course(tmp_path)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "one")
+    edit(root, "curriculum/course.yaml", "  - 01-first-steps\n  - 02-second-steps\n",
+         "  - 02-second-steps\n  - 01-first-steps\n")
+    edit(root, M2_PATH, "title: Second steps", "title: Helping a friend")
+    edit(root, "curriculum/glossary.yaml", "lead to unfair treatment.", "lead to unfair treatment of them.")
+    (root / "curriculum/course.yaml").write_text((root / "curriculum/course.yaml").read_text() + (
+        "timetable:\n  - id: one-day\n    title: One day\n    sessions:\n"
+        "      - title: Day 1\n        start: \"09:00\"\n"
+        "        slots:\n          - {slot: module, module: M2, minutes: 30}\n"
+        "          - {slot: module, module: M1, minutes: 45}\n"))
+    commit(root, "two")
+    data = json.loads(run_cli("diff", "HEAD~1", "HEAD", "--format", "json", "--root", str(root)).out)
+    by_id = {c["id"]: c for c in data["changes"]}
+    assert by_id["M2"]["retitled"] == ["Second steps", "Helping a friend"]
+    # One of the two changed its place relative to the other: the report names one move.
+    [moved] = [c for c in data["changes"] if c["moved"]]
+    assert moved["area"] == "module" and moved["impact"] == "minor"
+    assert moved["moved"] in (["position 1", "position 2"], ["position 2", "position 1"])
+    assert by_id["Stigma"]["area"] == "glossary" and by_id["Stigma"]["impact"] == "patch"
+    plan = by_id["one-day"]
+    assert (plan["area"], plan["kind"], plan["impact"]) == ("timetable", "added", "minor")
+    assert plan["details"] == [{"field": "total minutes", "old": None, "new": "75", "hunks": [], "more": 0}]
+    assert data["bump"]["suggested"] == "minor"
+    md = run_cli("diff", "HEAD~1", "HEAD", "--root", str(root)).out
+    assert "## Timetable" in md and "- **Session plan added**: “One day”" in md
+    assert "  - **Title:** was <del>Second steps</del>, now <ins>Helping a friend</ins>" in md
