@@ -262,20 +262,33 @@ def flags(instrument: Instrument, items: dict[str, list[ItemStats]], min_group: 
         else:
             found[key] = Flag(qid, code, [phase], message, option)
 
+    # Too easy is judged before the course (a question most people get right before they are
+    # taught cannot show learning); too hard after it (one few get right even after teaching
+    # is misleading, mis-keyed or untaught). With one phase only, that phase judges both.
+    easy_phase = "pre" if "pre" in items else next(iter(items), "")
+    hard_phase = "post" if "post" in items else next(iter(items), "")
+    unused: dict[tuple[str, int], tuple[int, int, list[str]]] = {}  # (qid, option) -> (known, chosen, phases)
     for phase, stats in items.items():
         for st in stats:
             if st.suppressed:
                 continue
-            if st.p > EASY_P:
+            if phase == easy_phase and st.p > EASY_P:
                 add(st.qid, TOO_EASY.id, phase, f"{st.p:.0%} of the points were scored")
-            elif st.p < HARD_P:
+            if phase == hard_phase and st.p < HARD_P:
                 add(st.qid, TOO_HARD.id, phase, f"only {st.p:.0%} of the points were scored")
             if st.r_it is not None and st.r_it < 0:
                 add(st.qid, NEGATIVE.id, phase, f"item-rest correlation {st.r_it:.2f}")
-            if st.n_options >= min_group:
-                for i, (_text, correct, count, _share) in enumerate(st.options):
-                    if not correct and count == 0:
-                        add(st.qid, UNUSED.id, phase, f"option {i + 1} (as written) was chosen by nobody", i)
+            for i, (_text, correct, count, _share) in enumerate(st.options):
+                if not correct:
+                    known, chosen, phases = unused.get((st.qid, i), (0, 0, []))
+                    unused[(st.qid, i)] = (known + st.n_options, chosen + count, [*phases, phase])
+    # A wrong option is dead when nobody chose it in any phase.
+    for (qid, i), (known, chosen, phases) in unused.items():
+        if chosen == 0 and known >= min_group:
+            for phase in phases:
+                add(qid, UNUSED.id, phase, f"option {i + 1} (as written) was chosen by none of {known} answers", i)
+            found[(qid, UNUSED.id, i)].message = (f"option {i + 1} (as written) was chosen by none of "
+                                                  f"{known} answers")
     return sorted(found.values(), key=lambda f: (f.qid, f.code, f.option or 0))
 
 
