@@ -80,6 +80,7 @@ class Report:
     changes: list[Change]
     bump: dict[str, Any]
     scope: dict[str, list[str]]
+    module_titles: dict[str, str] = field(default_factory=dict)  # module id -> "Module 4: Title"
 
     @property
     def key_changes(self) -> list[Change]:
@@ -642,11 +643,13 @@ def suggest(changes: list[Change]) -> tuple[str, list[str]]:
 
 
 def compare(old: Snap, new: Snap, old_side: Side, new_side: Side) -> Report:
-    changes = _Compare(old, new).run()
+    comparison = _Compare(old, new)
+    changes = comparison.run()
     kind, reasons = suggest(changes)
     done = bump_kind(old_side.version, new_side.version)
     enough = kind == "none" or (done not in ("none", "lower") and IMPACTS.index(done) <= IMPACTS.index(kind))
     bump = {"suggested": kind, "reasons": reasons, "old_version": old_side.version,
             "new_version": new_side.version, "actual": done, "enough": enough}
     languages = sorted({old_side.language, new_side.language})
-    return Report(old_side, new_side, changes, bump, {"editions": [ALL], "languages": languages})
+    return Report(old_side, new_side, changes, bump, {"editions": [ALL], "languages": languages},
+                  comparison.module_titles)

@@ -169,7 +169,7 @@ def _kept(d: Detail, parts: Parts) -> bool:
 
 
 def _module_name(report: Report, mid: str) -> str:
-    return f"Module {mid[1:]}" if mid.startswith("M") else mid
+    return report.module_titles.get(mid) or (f"Module {mid[1:]}" if mid.startswith("M") else mid)
 
 
 def _bump_runs(report: Report) -> list[Run]:
