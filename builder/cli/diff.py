@@ -24,7 +24,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", metavar="OLD", help="git revision (tag, branch, commit) or course folder")
     p.add_argument("new", metavar="NEW", nargs="?", default=None,
                    help="git revision or course folder (default: the project as it is now)")
-    p.add_argument("--format", choices=["markdown", "html", "json", "pdf"], default="markdown")
+    p.add_argument("--format", choices=["markdown", "html", "json", "pdf"], default="markdown",
+                   help="markdown (a pull request, CHANGELOG.md), html, json (for tools) or pdf (for facilitators)")
     p.add_argument("--out", type=Path, help="write here instead of standard output (PDF: build/print/what-changed.pdf)")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="PDF paper size (default: a4)")
     p.add_argument("--changelog", action="store_true",
