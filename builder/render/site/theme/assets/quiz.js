@@ -2,7 +2,8 @@
  *
  * builder/render/site/quiz.py writes the questions as plain HTML form controls and the answers
  * as JSON in the data-answers attribute. Plain JavaScript: no framework, no network,
- * nothing stored. Works with mkdocs-material's instant navigation (document$) and without it.
+ * nothing stored. "Show my score" also dispatches `course:quiz-score` on the document with the
+ * score (points, total, counts) for lms-runtime.js; no answer is in it. Works with mkdocs-material's instant navigation (document$) and without it.
  */
 (function () {
   "use strict";
@@ -288,6 +289,13 @@
       if (q.firstTry) firstTime++;
     });
     var missing = graded - answered;
+    // For the page runtime (lms-runtime.js): the score only, never an answer. It reports the
+    // score to a learning platform that launched the course, and does nothing on the plain site.
+    try {
+      document.dispatchEvent(new CustomEvent("course:quiz-score", { detail: {
+        module: this.root.getAttribute("data-quiz"), points: points, total: this.total,
+        graded: graded, answered: answered, right: right, complete: missing === 0 } }));
+    } catch (e) { /* an old browser without CustomEvent: no report */ }
     announce(this.score, function (region) {
       region.textContent = "Your score: " + fmt(points) + " out of " + fmt(self.total) + " points (" +
         right + " of " + graded + " questions right" +
