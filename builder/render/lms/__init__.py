@@ -97,7 +97,8 @@ def package_bytes(project: Project, fmt: str, content: Content, meta: Meta | Non
     return write_zip(files, first=first)
 
 
-def build_packages(project: Project, opts: BuildOptions, formats: list[str] | None = None) -> dict[str, tuple[str, bytes]]:
+def build_packages(project: Project, opts: BuildOptions,
+                   formats: list[str] | None = None) -> dict[str, tuple[str, bytes]]:
     """Render the given formats (all by default): {format: (file name, zip bytes)}."""
     content = build_content(project, opts)
     meta = course_meta(project)
@@ -118,7 +119,7 @@ def _render_build(project: Project, out_root: Path, opts: BuildOptions, job: Ren
         return []
     folder = out_root / OUT_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    for fmt, (name, data) in build_packages(project, opts).items():
+    for name, data in build_packages(project, opts).values():
         (folder / name).write_bytes(data)
     return planned
 

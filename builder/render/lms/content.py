@@ -13,7 +13,7 @@ From that folder a package takes what its pages need, nothing else:
 - the theme's `assets/` and the `search/` index, which scripts load at run time;
 - `lms-config.json` (written by the package, see builder.render.lms): the completion rule
   the in-page runtime (`assets/lms-runtime.js`) applies.
-The sitemap, the 404 page and files nothing names are left out.
+The sitemap, the 404 page, source maps (`*.map`) and files nothing names are left out.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ RUNTIME = "assets/lms-runtime.js"  # the in-page runtime (the site theme's; engi
 CONFIG = "lms-config.json"  # read by the runtime: ../lms-config.json from assets/
 ALWAYS = ("assets/", "search/")  # loaded by scripts, not named in the HTML
 SKIP = ("sitemap.xml", "sitemap.xml.gz", "404.html")
+SKIP_SUFFIXES = (".map",)  # source maps: for developers' tools, never loaded by a page
 _CSS_URL = re.compile(rb"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 _CSS_IMPORT = re.compile(rb"""@import\s+['"]([^'"]+)['"]""")
 
@@ -140,7 +141,7 @@ def collect(site: Path, parts: list[ModulePart], extra: list[str]) -> dict[str, 
     files: dict[str, bytes] = {}
     while todo:
         rel = todo.pop()
-        if rel in files or rel in SKIP or rel not in available:
+        if rel in files or rel in SKIP or rel.endswith(SKIP_SUFFIXES) or rel not in available:
             continue
         data = available[rel].read_bytes()
         files[rel] = data

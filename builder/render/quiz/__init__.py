@@ -71,7 +71,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format(gift.NAME, gift.LABEL, gift.export, _one("-gift.txt"),
            "Moodle and other GIFT readers: plain-text questions"),
     Format(aiken.NAME, aiken.LABEL, aiken.export, _aiken_names,
-           "Aiken: single-answer questions only, for the simplest importers (one file per module, one for the whole course)"),
+           "Aiken: single-answer questions only, for the simplest importers "
+           "(one file per module, one for the whole course)"),
     Format(qti12.NAME, qti12.LABEL, qti12.export, _one("-qti12.zip"),
            "Canvas: Settings > Import Course Content > QTI .zip file"),
     Format(qti21.NAME, qti21.LABEL, qti21.export, _one("-qti21.zip"),

@@ -236,7 +236,7 @@ def _render_matching(parent: etree._Element, item: Item, profile: Profile, out: 
     for left, _ in rows:
         _choice_lid(pres, f"response_{left.key}", answers, "Single", left)
     _general(rp, item)
-    for (left, right), share in zip(rows, shares):
+    for (left, right), share in zip(rows, shares, strict=True):
         rc = _sub(rp, "respcondition", **{"continue": "No"})
         _sub(_sub(rc, "conditionvar"), "varequal", right, respident=f"response_{left.key}")
         _sub(rc, "setvar", share, action="Add", varname="SCORE")
@@ -250,7 +250,7 @@ def exact_shares(total: int, n: int) -> list[str]:
     33.3333333, 33.3333333, 33.3333334 rather than three times 33.3333333 (99.9999999)."""
     units = total * 10**7
     cuts = [units * k // n for k in range(n + 1)]
-    return [fmt_number((b - a) / 10**7) for a, b in zip(cuts, cuts[1:])]
+    return [fmt_number((b - a) / 10**7) for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def _render_split(parent: etree._Element, item: Item, rows: list[tuple[Choice, str]],

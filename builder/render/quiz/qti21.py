@@ -87,8 +87,8 @@ def _declare(root: etree._Element, item: Item) -> None:
                 _sub(cr, "value", c.key)
         units, full = credit_units(item)
         mapping = _sub(rd, "mapping", lowerBound="0", upperBound=str(full), defaultValue="0")
-        for key, value in sorted(units.items()):
-            _sub(mapping, "mapEntry", mapKey=key, mappedValue=str(value))
+        for key, unit in sorted(units.items()):
+            _sub(mapping, "mapEntry", mapKey=key, mappedValue=str(unit))
     elif kind == "short_answer":
         rd = _sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="single", baseType="string")
         accepted = [" ".join(a.split()) for a in item.short_answer.accepted]
@@ -104,8 +104,8 @@ def _declare(root: etree._Element, item: Item) -> None:
             _sub(cr, "value", f"{left.key} r{left.key[1:]}")
         units, full = credit_units(item)
         mapping = _sub(rd, "mapping", lowerBound="0", upperBound=str(full), defaultValue="0")
-        for key, value in units.items():
-            _sub(mapping, "mapEntry", mapKey=key, mappedValue=str(value))
+        for key, unit in units.items():
+            _sub(mapping, "mapEntry", mapKey=key, mappedValue=str(unit))
     elif kind == "ordering":
         rd = _sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="ordered", baseType="identifier")
         cr = _sub(rd, "correctResponse")
