@@ -21,7 +21,7 @@ from builder.diagnostics import Diagnostic, diag, register, sort_unique
 from builder.evaluate.instrument import Instrument, instrument
 from builder.evaluate.readers import PHASES, Attempt, Reading, read_results
 from builder.evaluate.stats import Analysis, analyse, flag_diagnostics
-from builder.evaluate.surveys import SurveyRow, SurveySummary, read_survey_table, summarise
+from builder.evaluate.surveys import SurveyRow, SurveySummary, read_canvas_survey, read_survey_table, summarise
 from builder.model.forms import find_form
 from builder.model.project import Project
 from builder.model.surveys import load_surveys
@@ -101,7 +101,7 @@ def evaluate(project: Project, sources: list[Source], form_id: str = "pre-post",
         readings.append(read_results(src.path, name, inst, salt, src.phase, src.variant))
     diags = [d for r in readings for d in r.diagnostics]
     survey_rows: list[SurveyRow] = []
-    survey_tables = [r for r in readings if r.layout == "survey" and r.table is not None]
+    survey_tables = [r for r in readings if r.layout in ("survey", "canvas-survey") and r.table is not None]
     surveys = load_surveys(project.root)[0] if survey_tables else None
     for r in survey_tables:
         assert r.table is not None
@@ -109,7 +109,10 @@ def evaluate(project: Project, sources: list[Source], form_id: str = "pre-post",
             diags.append(diag(EVAL_NO_SURVEYS, r.table.where(), "survey results, but the course has no "
                               "usable quizzes/surveys.yaml", "run `course check` and fix quizzes/surveys.yaml"))
             continue
-        rows, problems = read_survey_table(r.table, surveys)
+        if r.layout == "canvas-survey":
+            rows, problems = read_canvas_survey(r.table, surveys, r.phase)
+        else:
+            rows, problems = read_survey_table(r.table, surveys)
         r.used = len(rows)
         survey_rows += rows
         diags += problems

@@ -98,6 +98,7 @@ class Reading:
     attempts: list[Attempt] = field(default_factory=list)
     table: Table | None = None  # kept for survey results, which builder.evaluate.surveys reads
     used: int = 0  # survey rows read
+    phase: str | None = None  # a Canvas survey's phase, from the command line or file name
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -166,6 +167,11 @@ def read_results(path: Path, shown: str, instrument: Instrument, salt: bytes, ph
         return reading
     if layout == "survey":
         reading.table = table
+        return reading
+    if layout == "canvas" and not any(
+            (m := _CANVAS_QUESTION.match(h)) and instrument.by_text(m.group(2)) for h in table.header):
+        # No question of the knowledge form: a Canvas survey (builder.evaluate.surveys reads it).
+        reading.layout, reading.table, reading.phase = "canvas-survey", table, phase
         return reading
     if layout == "paper":
         _read_paper(table, instrument, salt, phase, variant, reading)

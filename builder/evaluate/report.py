@@ -183,6 +183,7 @@ LAYOUT_NAMES = {
     "canvas": "Canvas Student Analysis",
     "paper": "paper scoring template",
     "survey": "survey answers (template)",
+    "canvas-survey": "Canvas Student Analysis of a survey",
 }
 
 

@@ -162,3 +162,72 @@ def summarise(surveys: Surveys, rows: list[SurveyRow], min_group: int) -> tuple[
                 items.append(summary)
         out.append(SurveySummary(s, phases, respondents, items))
     return out, suppressed
+
+
+def _canvas_split(cell: str) -> list[str]:
+    return [p.replace("\\,", ",").strip() for p in re.split(r"(?<!\\),", cell) if p.strip()]
+
+
+def read_canvas_survey(table: Table, surveys: Surveys, phase: str | None) -> tuple[list[SurveyRow], list[Diagnostic]]:
+    """A Canvas Student Analysis of a survey imported from `course evaluate --instruments`'s QTI
+    package: questions found by their text (the survey's `stem` and the item's words), answers
+    by the level or option words Canvas writes. Anonymous surveys have no name or id columns;
+    other identity columns are never read."""
+    from builder.evaluate.instrument import text_key
+
+    diags: list[Diagnostic] = []
+    keys: dict[str, tuple[Survey, str]] = {}
+    for s in surveys.surveys:
+        for it in s.items:
+            for text in (it.text, f"{s.stem} {it.text}" if s.stem else it.text):
+                keys[text_key(text)] = (s, it.id)
+    columns: dict[int, tuple[Survey, str]] = {}
+    for i, h in enumerate(table.header):
+        m = re.match(r"^(\d+):\s?(.*)$", h, re.S)
+        if not m:
+            continue
+        found = keys.get(text_key(m.group(2)))
+        if found is None:
+            diags.append(diag(SURVEY_UNKNOWN, table.where(None, i),
+                              f"Canvas question {m.group(1)} matches no question of the knowledge form or of "
+                              "quizzes/surveys.yaml; its column is not used",
+                              "import the form's or survey's QTI package and do not edit the questions in Canvas",
+                              severity="warning"))
+            continue
+        columns[i] = found
+    chosen = {s.id for s, _ in columns.values()}
+    if len(chosen) != 1:
+        diags.append(diag(SURVEY_UNKNOWN, table.where(), "this Canvas file is neither the knowledge form nor "
+                          "one survey" + (f" (it mixes {', '.join(sorted(chosen))})" if chosen else ""),
+                          "give one Student Analysis per Canvas quiz"))
+        return [], diags
+    survey = next(s for s, _ in columns.values())
+    ph = PHASE_WORDS.get(phase or "", "") or (survey.when[0] if len(survey.when) == 1 else "")
+    if ph not in survey.when:
+        diags.append(diag(SURVEY_RANGE, table.where(), f"cannot tell when survey '{survey.id}' was given",
+                          f"name the file with before or after in it, or write pre=FILE / post=FILE "
+                          f"(this survey is given: {', '.join(survey.when)})"))
+        return [], diags
+    items = {it.id: it for it in survey.items}
+    group_col = table.column("section")
+    rows = []
+    for r, cells in enumerate(table.rows):
+        row = SurveyRow(survey.id, ph, cells[group_col] if group_col is not None else "")
+        for c, (_, qid) in columns.items():
+            cell, it = cells[c], items[qid]
+            if cell in EMPTY:
+                continue
+            if it.type == "text":
+                row.answers[qid] = cell
+                continue
+            choices = surveys.scales.get(it.scale or "", []) if it.type == "rating" else it.options
+            parts = [cell] if it.type == "rating" or not it.multiple else _canvas_split(cell)
+            picked = [_pick(p, choices) for p in parts]
+            if any(p is None or len(p) != 1 for p in picked):
+                diags.append(diag(SURVEY_RANGE, table.where(r, c), f"{qid}: '{cell}' is none of the answers",
+                                  f"the answers are: {', '.join(choices)}"))
+                continue
+            levels = {next(iter(p)) for p in picked if p}
+            row.answers[qid] = next(iter(levels)) if it.type == "rating" else frozenset(levels)
+        rows.append(row)
+    return rows, diags

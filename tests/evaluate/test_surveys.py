@@ -180,3 +180,53 @@ def test_bad_survey_answers(tmp_path: Path) -> None:
     got = sorted((d.code, d.where.line, d.where.col) for d in ev.diagnostics)
     assert got == [("eval.survey-answer", 2, 4), ("eval.survey-answer", 4, 2), ("eval.survey-unknown", 1, 6),
                    ("eval.survey-unknown", 3, 1)]
+
+
+def test_canvas_survey_student_analysis(tmp_path: Path) -> None:
+    """An anonymous Canvas survey made from our QTI package: no name or id columns, question
+    headers "<id>: <stem> <item>", answers as Canvas writes them (level words; several
+    options joined by commas, a comma inside one written as \\,)."""
+    import csv
+
+    from builder.evaluate import Source, evaluate
+    from builder.model.load import load_project
+
+    surveys, _ = load_surveys(REPO)
+    assert surveys is not None
+    conf = surveys.survey("confidence")
+    needs = surveys.survey("needs")
+    assert conf is not None and needs is not None
+    levels = surveys.scales["confidence"]
+    head = ["section", "section_id", "submitted"]
+    for k, it in enumerate(conf.items):
+        head += [f"{900 + k}: {conf.stem} {it.text}", "0.0"]
+    head += ["n correct", "n incorrect", "score"]
+    rows = [head]
+    for i in range(12):
+        row = ["Section 1", "7", "2026-12-06 16:40:00 UTC"]
+        for k, _ in enumerate(conf.items):
+            row += [levels[(i + k) % 5], ""]
+        rows.append([*row, "0", "0", "0"])
+    f = tmp_path / "confidence-after.csv"
+    with f.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    project, _ = load_project(REPO, cache=False)
+    assert project is not None
+    ev = evaluate(project, [Source.parse(str(f))])
+    assert not ev.failed, [d.format() for d in ev.diagnostics]
+    (summary,) = ev.surveys
+    assert summary.survey.id == "confidence" and summary.respondents == {"after": 12}
+    c1 = next(i for i in summary.items if i.item == "C1")
+    assert sum(c1.counts) == 12 and c1.counts == [3, 3, 2, 2, 2]
+    # A choice item with several options ticked, one of them holding a comma.
+    n1 = next(it for it in needs.items if it.id == "N1")
+    cell = ",".join(o.replace(",", "\\,") for o in n1.options[:2])
+    rows = [["section", "submitted", f"1: {n1.text}", "0.0", "n correct", "n incorrect", "score"]]
+    rows += [["", "x", cell, "", "0", "0", "0"] for _ in range(6)]
+    g = tmp_path / "needs-before.csv"
+    with g.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    ev = evaluate(project, [Source.parse(str(g))])
+    assert not ev.failed, [d.format() for d in ev.diagnostics]
+    item = next(i for i in ev.surveys[0].items if i.item == "N1")
+    assert item.counts[:2] == [6, 6] and sum(item.counts) == 12
