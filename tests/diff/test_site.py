@@ -10,6 +10,7 @@ import pytest
 from lxml import html as lxml_html
 
 from tests.helpers import REPO, run_cli
+from tests.site.conftest import browser, open_page  # noqa: F401  (the site tests' browser fixtures)
 
 REPO_URL = "https://github.com/example/peer-course"
 
@@ -89,3 +90,23 @@ def test_about_page_shows_the_change_report(sites: dict[str, Path]) -> None:
     assert "M1.Q03" not in participant and "Answer key" not in participant
     # Participants read only what the course says now: not the removed objective's old text.
     assert "Name one place to get help" not in participant
+
+
+@pytest.mark.browser
+def test_in_a_browser_the_edit_button_opens_the_source_and_nothing_is_fetched(sites: dict[str, Path],
+                                                                             open_page) -> None:  # type: ignore[no-untyped-def]
+    """Chromium: the lesson's edit button leads to its Markdown file in the repository, and
+    the page (with repo_url set) asks no host but the site's own for anything."""
+    from tests.site.conftest import serve
+
+    server, url = serve(sites["participant"])
+    try:
+        page = open_page(url)
+        page.goto(url + "modules/01-first-steps/02-noticing/")
+        button = page.get_by_role("link", name="Edit this page")
+        assert button.get_attribute("href") == f"{REPO_URL}/edit/main/modules/01-first-steps/02-noticing.md"
+        assert button.is_visible()
+        page.wait_for_load_state("networkidle")
+    finally:
+        server.shutdown()
+    # open_page checks, when the test ends, that every request went to `url`.
