@@ -23,6 +23,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 build: build-deps $(VENV)/.stamp node_modules/.stamp
 	$(COURSE) build
+	$(COURSE) package --format all
 
 test: build-deps test-deps $(VENV)/.stamp node_modules/.stamp lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q

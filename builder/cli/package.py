@@ -1,8 +1,9 @@
-"""`course package --format scorm12|scorm2004|cmi5|cc [--region R] [--out P]`.
+"""`course package --format scorm12|scorm2004|cmi5|cc|all [--region R] [--out P]`.
 
 The whole course as one LMS package (docs/lms-packages.md): checks the project first (errors
 stop it), builds the participant edition of the site offline, and writes the package
-atomically into build/packages/ (or --out: a file, or a folder for the package's own name).
+atomically into build/packages/ (or --out: a file, or a folder for the package's own name);
+`--format all` writes the four from one build of the pages (what `make build` runs).
 Organisers' command: a facilitator build (`course build --audience facilitator`) writes all
 four into site/downloads/lms/.
 """
@@ -18,7 +19,7 @@ from builder.util import write_atomic
 
 HELP = "write the course as an LMS package: SCORM 1.2, SCORM 2004, cmi5 or Common Cartridge"
 DEFAULT_OUT = Path("build/packages")
-CHOICES = ("scorm12", "scorm2004", "cmi5", "cc")
+CHOICES = ("scorm12", "scorm2004", "cmi5", "cc", "all")
 
 
 def add_arguments(p: argparse.ArgumentParser, root: Path | None = None) -> None:
@@ -33,8 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from builder.render.lms import FORMATS, build_packages
 
     fmt = (args.package_format or "").lower()
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format '{args.package_format}' (choose from: {', '.join(FORMATS)})")
+    if fmt not in FORMATS and fmt != "all":
+        raise UsageError(f"unknown format '{args.package_format}' (choose from: {', '.join(CHOICES)})")
+    formats = list(FORMATS) if fmt == "all" else [fmt]
     started = time.monotonic()
     result = checked(args.root, "package", report="errors", left="; nothing was written")
     project = result.project
@@ -43,13 +45,14 @@ def run(args: argparse.Namespace) -> int:
     opts = BuildOptions(region=region, audience="facilitator", paper=BuildOptions.paper_for(region),
                         pdf=False, build_date=build_date())
     try:
-        name, data = build_packages(project, opts, [fmt])[fmt]
+        packages = build_packages(project, opts, formats)
     except RenderError as e:
         print_text(e.diagnostics, result.files)
         return 1
     out = project_path(args.root, args.out if args.out is not None else DEFAULT_OUT)
-    path = out if out.suffix and not out.is_dir() else out / name
-    write_atomic(path, data)
-    say(f"wrote {shown(path, args.root)} ({FORMATS[fmt].label}, region {region}, "
-        f"{len(data) / 1e6:.1f} MB) in {time.monotonic() - started:.1f} s")
+    for one, (name, data) in packages.items():
+        path = out if len(packages) == 1 and out.suffix and not out.is_dir() else out / name
+        write_atomic(path, data)
+        say(f"wrote {shown(path, args.root)} ({FORMATS[one].label}, region {region}, {len(data) / 1e6:.1f} MB)")
+    say(f"{len(packages)} package{'s' if len(packages) != 1 else ''} in {time.monotonic() - started:.1f} s")
     return 0

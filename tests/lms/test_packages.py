@@ -334,6 +334,9 @@ def test_course_package_command(tmp_path: Path) -> None:
     assert schemas.errors("cmi5", unzip(written.read_bytes())["cmi5.xml"]) == []
     one = run_cli("package", "--root", str(root), "--format", "scorm12", "--out", "my.zip")
     assert one.code == 0 and (root / "my.zip").is_file()
+    every = run_cli("package", "--root", str(root), "--format", "all", "--out", "all")
+    assert every.code == 0 and sorted(p.name for p in (root / "all").iterdir()) == sorted(
+        f"fixture-course{f.suffix}" for f in FORMATS.values())
     bad = run_cli("package", "--root", str(root), "--format", "scorm3")
     assert bad.code == 2 and "unknown format 'scorm3'" in bad.err
 
@@ -346,3 +349,23 @@ def test_course_package_stops_on_course_errors(tmp_path: Path) -> None:
     run = run_cli("package", "--root", str(root), "--format", "scorm12")
     assert run.code == 1 and "[completion.mastery-score]" in run.out + run.err
     assert not (root / "build" / "packages").exists()
+
+
+@pytest.mark.slow
+def test_facilitator_build_writes_the_packages_and_explains_them(tmp_path: Path) -> None:
+    root = course_copy(tmp_path)
+    run = run_cli("build", "--root", str(root), "--audience", "facilitator", "--no-pdf", "--out", "fac")
+    assert run.code == 0, run.err
+    lms = root / "fac" / "downloads" / "lms"
+    assert sorted(p.name for p in lms.iterdir()) == sorted(f"fixture-course{f.suffix}" for f in FORMATS.values())
+    page = (root / "fac" / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert "The whole course for your learning platform" in page
+    for lms_name in ("Moodle", "Canvas", "Blackboard", "Brightspace", "TalentLMS", "Cornerstone"):
+        assert lms_name in page
+    for f in FORMATS.values():
+        assert f"fixture-course{f.suffix}" in page
+    part = run_cli("build", "--root", str(root), "--no-pdf", "--out", "part")
+    assert part.code == 0, part.err
+    assert not (root / "part" / "downloads" / "lms").exists()
+    assert "The whole course for your learning platform" not in (
+        root / "part" / "downloads" / "index.html").read_text(encoding="utf-8")
