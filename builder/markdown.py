@@ -40,7 +40,7 @@ from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
 from markdown.inlinepatterns import HtmlInlineProcessor
 from markdown.preprocessors import Preprocessor
 
-from builder.model.blocks import strip_blocks, with_default_titles
+from builder.model.blocks import filter_editions, resolve_terms, strip_blocks, with_default_titles
 from builder.model.texts import fenced_lines
 
 # -- raw HTML: the one allowed subset ---------------------------------------------------------
@@ -176,11 +176,19 @@ def unwrap_paragraph(html: str) -> str:
 # -- blocks and comments ----------------------------------------------------------------------
 
 
-def edition_body(body: str, *, facilitator: bool) -> str:
+def edition_body(body: str, *, facilitator: bool, edition: str = "",
+                 vocabulary: Mapping[str, str] | None = None) -> str:
     """A lesson or page body as an edition shows it: facilitator blocks dropped from the
     participant edition, every untitled block given its title in words, and comment lines
     blanked. Lines are blanked or dropped, never split, so later positions shift only by
-    the dropped blocks."""
+    the dropped blocks.
+
+    With `edition` (docs/editions.md), other editions' `!!! edition` blocks are blanked, its
+    own unwrapped, and `:term[...]` resolved from `vocabulary`. A build gives renderers a
+    project already read this way (builder.model.editions.for_edition, which uses the same
+    two functions), so renderers need not pass it; a body read twice is unchanged."""
+    if edition:
+        body = resolve_terms(filter_editions(body, edition), dict(vocabulary or {}))
     if not facilitator:
         body = strip_blocks(body)
     return blank_comment_lines(with_default_titles(body))

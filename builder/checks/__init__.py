@@ -8,6 +8,7 @@ from pathlib import Path
 from builder.cache import cache_root
 from builder.checks.content.cache import cached_content_checks
 from builder.checks.completion import check_completion
+from builder.checks.editions import check_editions
 from builder.checks.html import check_html
 from builder.checks.paths import check_paths
 from builder.checks.structure import run_structure_checks
@@ -50,7 +51,7 @@ def check_project(root: Path, cache: bool = True, since: str | None = None) -> C
         content = cached_content_checks(project, cache_root(root) / "content-checks.json" if cache else None)
         diags = diags + run_structure_checks(project) + content
         diags = diags + check_html(project) + check_paths(project) + survey_diagnostics(project)
-        diags = diags + check_completion(project)
+        diags = diags + check_completion(project) + check_editions(project)
         if not any(d.severity == "error" for d in diags):  # forms draw from valid banks only
             diags = diags + form_diagnostics(project)
             diags = diags + check_version(project, since, cache_root(root) / "version-rule.json" if cache else None)

@@ -31,6 +31,8 @@ BLOCK_KINDS: dict[str, str] = {
     "timetable": ("A session plan of course.yaml (`!!! timetable \"plan-id\"`, or every plan): "
                   "renderers put its table here."),
     "key-points": "A summary of the main points.",
+    "edition": ('Only in the named editions (`!!! edition "school"`): other editions drop it, its own '
+                "show what it wraps without a box (docs/editions.md)."),
 }
 
 FACILITATOR_KINDS = frozenset({"facilitator"})
@@ -145,3 +147,92 @@ def with_default_titles(body: str) -> str:
             end = line.index(b.kind) + len(b.kind)
             lines[b.start] = f'{line[:end]} "{DEFAULT_TITLES[b.kind]}"{line[end:].rstrip()}'
     return "\n".join(lines)
+
+
+# -- editions (docs/editions.md) ----------------------------------------------------------------
+
+EDITION_OPEN = re.compile(r'^(?P<indent> *)(?P<marker>!!!|\?\?\?\+?)[ \t]+edition\b(?P<rest>.*)$')
+TERM = re.compile(r":(?P<t>[Tt])erm\[(?P<name>[^\]\n]*)\]")
+
+
+@dataclass(frozen=True)
+class EditionBlock:
+    start: int  # 0-based line of the opener
+    end: int  # one past its last content line
+    indent: int
+    names: tuple[str, ...]  # the editions in its title ("" when the title is missing)
+    marker: str
+    col: int  # 1-based column of the word `edition`
+    parent: int | None  # start of the edition block it sits in, if any (an error)
+
+
+def edition_names(title: str) -> tuple[str, ...]:
+    """`"school, workplace"` or `"school workplace"` -> ("school", "workplace")."""
+    return tuple(n for n in re.split(r"[\s,]+", title.strip()) if n)
+
+
+def find_edition_blocks(body: str) -> list[EditionBlock]:
+    """Every `!!! edition` block at any depth, in order, with its line span. Lines inside closed
+    fenced code are code, never blocks."""
+    lines = body.split("\n")
+    out: list[EditionBlock] = []
+    in_fence = False
+    open_blocks: list[EditionBlock] = []
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if in_fence:
+            continue
+        m = EDITION_OPEN.match(line)
+        if not m:
+            continue
+        indent = len(m.group("indent"))
+        j = i + 1
+        while j < len(lines) and (lines[j].startswith(" " * (indent + 4)) or lines[j].strip() == ""):
+            j += 1
+        end = j
+        while end > i + 1 and lines[end - 1].strip() == "":
+            end -= 1
+        t = _TITLE.match(m.group("rest")) if m.group("rest").strip() else None
+        open_blocks = [b for b in open_blocks if b.end > i]
+        block = EditionBlock(start=i, end=end, indent=indent, names=edition_names(t.group("title")) if t else (),
+                             marker=m.group("marker"), col=line.index("edition", indent) + 1,
+                             parent=open_blocks[-1].start if open_blocks else None)
+        open_blocks.append(block)
+        out.append(block)
+    return out
+
+
+def filter_editions(body: str, edition: str) -> str:
+    """The body as `edition` reads it: the content of its own `edition` blocks kept in place
+    (the opening line blanked, the content moved out by four spaces), every other edition's
+    block blanked. Line positions are kept, so diagnostics of rendered text still point home."""
+    if "edition" not in body:
+        return body
+    lines = body.split("\n")
+    for b in reversed(find_edition_blocks(body)):  # inner blocks first: their lines move last
+        if edition in b.names:
+            lines[b.start] = ""
+            cut = " " * (b.indent + 4)
+            for k in range(b.start + 1, b.end):
+                if lines[k].startswith(cut):
+                    lines[k] = lines[k][: b.indent] + lines[k][b.indent + 4:]
+        else:
+            for k in range(b.start, b.end):
+                lines[k] = ""
+    return "\n".join(lines)
+
+
+def resolve_terms(text: str, vocabulary: dict[str, str]) -> str:
+    """`:term[name]` replaced by the edition's words (`:Term[...]` capitalised); an unknown
+    term stays as written (`course check` reports it as `edition.term`)."""
+    if ":" not in text or "erm[" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        value = vocabulary.get(m.group("name").strip())
+        if value is None:
+            return m.group(0)
+        return value[:1].upper() + value[1:] if m.group("t") == "T" else value
+
+    return TERM.sub(one, text)

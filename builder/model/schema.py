@@ -147,6 +147,17 @@ class Completion(Node):
                     "Nothing about the learner's answers is ever sent.")
 
 
+class Edition(Node):
+    """One edition of the course (docs/editions.md): the course as one setting reads it."""
+
+    id: str = Field(pattern=SLUG, description="The edition's name: --edition, site/<id>/, `editions: [id]`.")
+    title: str = Field(min_length=1, description="The edition as readers see it named: 'School edition'.")
+    audience: str = Field(min_length=1, description="Who the edition is for.")
+    default_region: str | None = Field(None, pattern=REGION, description="Built when --region is not given.")
+    vocabulary: dict[Annotated[str, Field(pattern=SLUG)], str] = Field(
+        default_factory=dict, description="Term -> the words this edition uses (`:term[name]` in text).")
+
+
 class Course(Node):
     """`curriculum/course.yaml`: the course as a whole."""
 
@@ -182,6 +193,10 @@ class Course(Node):
         default_factory=lambda: Completion(),
         description="Completion and success in LMS packages (SCORM, cmi5): the rule and the mastery score.",
     )
+    editions: list[Edition] = Field(
+        default_factory=list, description="Editions of the course: school, workplace, community (docs/editions.md).")
+    default_edition: str | None = Field(
+        None, pattern=SLUG, description="The edition `course build` builds without --edition (default: the first).")
 
 
 # ---------------------------------------------------------------------------
@@ -318,6 +333,8 @@ class Activity(Node):
     round_minutes: float | None = Field(
         None, gt=0, le=240, description="Minutes per round, feedback included (rounds x this must fit `duration`)."
     )
+    editions: list[Annotated[str, Field(pattern=SLUG)]] = Field(
+        default_factory=list, description="Only in these editions (docs/editions.md); empty: every edition.")
 
 
 class Adaptations(Node):
@@ -361,6 +378,8 @@ class LessonMeta(Node):
     objectives: list[str] = Field(default_factory=list)
     summary: str | None = None
     sources: list[Source] = Field(default_factory=list, description="Sources cited only in this page.")
+    editions: list[Annotated[str, Field(pattern=SLUG)]] = Field(
+        default_factory=list, description="Only in these editions (docs/editions.md); empty: every edition.")
 
 
 # ---------------------------------------------------------------------------
@@ -404,6 +423,8 @@ class _QuestionBase(Node):
     points: float = Field(1, gt=0, le=100)
     tags: list[str] = Field(default_factory=list)
     imported: Imported | None = Field(None, description="Set by `course import`: where the question came from.")
+    editions: list[Annotated[str, Field(pattern=SLUG)]] = Field(
+        default_factory=list, description="Only in these editions (docs/editions.md); empty: every edition.")
 
 
 class SingleChoice(_QuestionBase):
@@ -472,6 +493,8 @@ class Scenario(Node):
     id: str = Field(pattern=SCENARIO_ID)
     title: str | None = None
     text: Markdown
+    editions: list[Annotated[str, Field(pattern=SLUG)]] = Field(
+        default_factory=list, description="Only in these editions (docs/editions.md); empty: every edition.")
 
 
 class QuizBank(Node):
