@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import course_copy
+from tests.site.conftest import browser, open_page  # noqa: F401  (the site tests' Chromium, for test_site.py)
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Author", "GIT_AUTHOR_EMAIL": "author@example.org",

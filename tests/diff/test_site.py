@@ -10,7 +10,6 @@ import pytest
 from lxml import html as lxml_html
 
 from tests.helpers import REPO, run_cli
-from tests.site.conftest import browser, open_page  # noqa: F401  (the site tests' browser fixtures)
 
 REPO_URL = "https://github.com/example/peer-course"
 
