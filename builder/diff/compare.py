@@ -279,10 +279,13 @@ class _Compare:
         removed = [x for x in o["outcomes"] if x not in n["outcomes"]]
         details += [Detail("outcome added", None, x) for x in added] + [Detail("outcome removed", x, None)
                                                                           for x in removed]
+        minutes = [sum(m["duration"] for m in side["modules"]) for side in (self.old, self.new)]
+        if minutes[0] != minutes[1]:
+            details.append(Detail("duration (minutes)", str(minutes[0]), str(minutes[1])))
         if details:
-            impact = "minor" if (added or removed or o["title"] != n["title"]) else "patch"
+            impact = "minor" if (added or removed or o["title"] != n["title"] or minutes[0] != minutes[1]) else "patch"
             self.add(Change("course", "changed", n["id"], n["title"], impact, where=n["where"], details=details,
-                            reasons=["course outcomes or title changed"] if impact == "minor" else []))
+                            reasons=["course outcomes, title or length changed"] if impact == "minor" else []))
 
     def modules(self) -> None:
         old = {m["id"]: m for m in self.old["modules"]}
