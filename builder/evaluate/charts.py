@@ -73,12 +73,15 @@ def item_map(points: list[tuple[str, float, float | None, bool]]) -> str:
     ax.axvspan(0, 0.2, color="#f3e3e1", zorder=0)
     ax.axvspan(0.9, 1.0, color="#f3e3e1", zorder=0)
     ax.axhspan(-1, 0, color="#f3e3e1", zorder=0)
-    for qid, p, r, flagged in points:
+    labelled = 0
+    for qid, p, r, flagged in sorted(points, key=lambda t: (t[1], t[2] or 0.0)):
         if r is None or math.isnan(p):
             continue
         ax.scatter([p], [r], color=FLAG if flagged else POST, marker="X" if flagged else "o", s=40, zorder=2)
-        if flagged:
-            ax.annotate(qid, (p, r), textcoords="offset points", xytext=(4, 4), fontsize=8, color=INK)
+        if flagged:  # alternate above and below, so neighbouring labels do not sit on each other
+            ax.annotate(qid, (p, r), textcoords="offset points", xytext=(5, 5 if labelled % 2 == 0 else -11),
+                        fontsize=8, color=INK)
+            labelled += 1
     rs = [r for _, _, r, _ in points if r is not None]
     ax.set_xlim(0, 1)
     ax.set_ylim(min(-0.3, min(rs, default=0) - 0.05), max(0.8, max(rs, default=0) + 0.05))
