@@ -28,10 +28,12 @@ kept in the user's cache folder (builder.cache), never in the project.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 from builder.diagnostics import Diagnostic, diag, register
+from builder.diff import snapshot as snapshot_module
 from builder.diff.compare import IMPACTS, Side, compare, parse_version
 from builder.diff.revisions import CONTENT, DiffError, checked_out, git, resolve
 from builder.diff.snapshot import FORMAT, Snap, snapshot
@@ -42,7 +44,8 @@ from builder.util import write_atomic
 NOT_BUMPED = register("version.not-bumped",
                       "Content changed since the version was last set, but `version` in course.yaml did not.",
                       "warning")
-CACHE_FORMAT = f"version-rule-2:{FORMAT}"
+# A cached snapshot is only as good as the code that made it: the key holds snapshot.py's hash.
+CACHE_FORMAT = f"version-rule-2:{FORMAT}:{hashlib.sha256(Path(snapshot_module.__file__).read_bytes()).hexdigest()[:16]}"
 CHANGELOG = "CHANGELOG.md"
 
 
