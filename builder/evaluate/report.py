@@ -198,12 +198,27 @@ def render_html(project: Project, ev: Evaluation, build_date: str, extra: dict[s
     return _env().get_template("report.html.j2").render(**data)
 
 
+def _without_charts(value: Any) -> Any:
+    """The report's figures without the drawings: what report.json holds."""
+    if isinstance(value, dict):
+        return {k: _without_charts(v) for k, v in value.items() if not k.endswith("chart")}
+    if isinstance(value, (list, tuple)):
+        return [_without_charts(v) for v in value]
+    return value
+
+
 def write_report(project: Project, ev: Evaluation, out: Path, build_date: str, pdf: bool = True,
                  extra: dict[str, Any] | None = None) -> tuple[list[Path], list[str]]:
-    """Write report.html (and report.pdf) into `out`; returns the files and any PDF problems."""
-    html = render_html(project, ev, build_date, extra)
-    files = [out / "report.html"]
+    """Write report.html, report.json (the same figures, for other tools) and report.pdf into
+    `out`; returns the files and any PDF problems."""
+    import json
+
+    data = report_data(project, ev, build_date)
+    data.update(extra or {})
+    html = _env().get_template("report.html.j2").render(**data)
+    files = [out / "report.html", out / "report.json"]
     write_atomic(files[0], html)
+    write_atomic(files[1], json.dumps(_without_charts(data), indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     problems: list[str] = []
     if pdf:
         from builder.render.print.engine import Job, find_font_dir, page_css, render_jobs

@@ -51,6 +51,9 @@ def test_example_report_html_and_pdf(tmp_path: Path) -> None:
     assert "Tagged:          yes" in info
     html = (out / "report.html").read_text(encoding="utf-8")
     _assert_private(html)
+    figures = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert figures["matched"] == 60 and figures["overall"]["n"] == 60 and "outcome_chart" not in figures
+    _assert_private(json.dumps(figures))
     assert "Confidence and feedback" in html and "The role-play was the most useful part." in html
 
 
