@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from builder.model.editions import for_edition
 from builder.model.project import Project
 from builder.render import Artifact, BuildOptions, RenderJob, renderers
 from builder.stamp import build_stamp, record_path, up_to_date, write_record
@@ -103,6 +104,7 @@ def source_revision(root: Path) -> str:
 
 def plan_all(project: Project, opts: BuildOptions) -> list[Artifact]:
     """Every registered renderer's plan: what a build with `opts` writes besides the pages."""
+    project = for_edition(project, opts.edition)
     return [a for r in renderers() for a in r.plan(project, opts)]
 
 
@@ -175,6 +177,7 @@ def build(project: Project, out: Path, opts: BuildOptions) -> BuildResult:
     `out` is untouched since, no renderer runs. Otherwise every renderer runs with its own
     cache, and a result equal to `out` byte for byte is not swapped in.
     """
+    project = for_edition(project, opts.edition)
     with build_lock(out):
         clean_debris(out)
         stamp, record = build_stamp(project, opts, out), record_path(project, out)

@@ -1,14 +1,15 @@
 """The `course` command line: the only place that parses arguments and prints.
 
     course check [--strict] [--format text|json|github]
-    course build [--region R] [--audience participant|facilitator] [--offline]
+    course build [--edition E] [--region R] [--audience participant|facilitator] [--offline] [--all]
     course print [WHAT] [--paper a4|letter] [--region R]
     course export quizzes --format F [--module M] [--out P]
     course package --format scorm12|scorm2004|cmi5|cc [--region R] [--out P]
     course serve
     course schema [--out DIR]
     course new module "Title" | course new lesson MODULE "Title"
-    course stats
+    course stats [--edition E]
+    course matrix [--format text|github] [--group edition|build]
     course diff OLD [NEW] [--format markdown|html|json|pdf] [--out P]
     course import FILE… --module M [--out P] [--dry-run]
     course evaluate RESULTS… [--out DIR] [--format text|json|github] [--min-group N]
@@ -36,7 +37,7 @@ __all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
 # Command name -> module under builder.cli (`print` is a module name too: it is never imported bare).
 COMMANDS = ("check", "build", "print", "export", "package", "serve", "schema", "new", "stats", "evaluate", "import",
-            "diff")
+            "diff", "matrix")
 # Commands whose module name differs (`import` is a Python keyword).
 _MODULE_OF = {"import": "import_"}
 

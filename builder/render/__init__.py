@@ -58,6 +58,10 @@ class BuildOptions:
     build_date: str = ""  # ISO date; from SOURCE_DATE_EPOCH when set, so builds are reproducible
     revision: str = ""  # source revision (git), or "" when unknown
     extra: dict[str, str] = field(default_factory=dict)
+    # The edition (docs/editions.md): "" for a course without editions. The build hands every
+    # renderer the edition's copy of the project (builder.model.editions.for_edition), so
+    # renderers only name it (cover, running header, certificate, site header).
+    edition: str = ""
 
     @staticmethod
     def paper_for(region: str) -> Paper:
@@ -76,6 +80,14 @@ class RenderError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("; ".join(d.format() for d in diagnostics))
         self.diagnostics = diagnostics
+
+
+def edition_title(project: Project, opts: BuildOptions) -> str:
+    """The title of the build's edition ("School edition"), or "" without editions."""
+    for e in project.course.editions:
+        if e.id == opts.edition:
+            return e.title
+    return ""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from builder.model.blocks import FACILITATOR_KINDS, facilitator_title, find_bloc
 from builder.model.project import Document, Lesson, Module, Project
 from builder.model.schema import Activity, Region
 from builder.model.where import Where
-from builder.render import BuildOptions
+from builder.render import BuildOptions, edition_title
 from builder.render.crisis import contact_text, crisis_lines
 from builder.render.helplines import card_footnote, date_note, grouped, is_checked
 from builder.render.print import forms as form_source
@@ -145,13 +145,15 @@ class Assembler:
 
     def footer(self, spec: DocSpec) -> str:
         c = self.project.course
-        return f"{c.title} · version {c.version}"
+        edition = edition_title(self.project, self.opts)
+        return f"{c.title}{f' · {edition}' if edition else ''} · version {c.version}"
 
     def _common(self, spec: DocSpec) -> dict[str, Any]:
         c = self.project.course
         return {"spec": spec, "course": c, "opts": self.opts, "region": self.region, "a": self,
                 "authors": ", ".join(a.name for a in c.authors),
-                "kind_labels": KIND_LABELS, "anchor": anchor, "paper": self.opts.paper}
+                "kind_labels": KIND_LABELS, "anchor": anchor, "paper": self.opts.paper,
+                "edition_title": edition_title(self.project, self.opts)}
 
     def _context_workbook(self, spec: DocSpec) -> dict[str, Any]:
         on_forms = form_source.form_question_ids(self.project)

@@ -26,7 +26,7 @@ from builder.diagnostics import Diagnostic, diag, register
 from builder.markdown import mkdocs_extensions
 from builder.model.project import Project
 from builder.model.where import Where
-from builder.render import BuildOptions, RenderError
+from builder.render import BuildOptions, RenderError, edition_title
 from builder.render.site.text import Abbreviations, theme_text
 from builder.render.site.tree import SiteTree
 
@@ -136,7 +136,8 @@ def merged_config(base: dict[str, Any], project: Project, opts: BuildOptions, tr
     config = copy.deepcopy(base)
     offline = opts.offline
     # The theme prints these without escaping.
-    config["site_name"] = theme_text(course.title)
+    edition = edition_title(project, opts)
+    config["site_name"] = theme_text(f"{course.title}: {edition}" if edition else course.title)
     config["site_description"] = html.escape(" ".join(course.summary.split()), quote=True)
     config["copyright"] = theme_text(f"{course.title} {course.version} · {course.license}")
     # Instant navigation and canonical links need the address the site is served at.
@@ -173,6 +174,7 @@ def merged_config(base: dict[str, Any], project: Project, opts: BuildOptions, tr
         "about": "about/" if folders else "about.html",
         "version": course.version,
         "offline": offline,
+        "setting": opts.edition,  # the edition of docs/editions.md ("edition" above is the audience)
     }
     _edit_links(config, opts, tree)
     config["nav"] = tree.nav

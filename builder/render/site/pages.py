@@ -9,7 +9,7 @@ from builder.diff.changelog import version_section
 from builder.model.blocks import find_blocks
 from builder.model.project import Document
 from builder.model.schema import Region
-from builder.render import Artifact
+from builder.render import Artifact, edition_title
 from builder.render.crisis import crisis_lines
 from builder.render.site.context import (
     ABOUT,
@@ -267,6 +267,9 @@ def render_about(ctx: SiteContext) -> SitePage:
     name, url = LICENCES.get(course.license, (course.license, None))
     licence = f"[{md_text(name)}]({url})" if url else md_text(name)
     edition = "Facilitator edition" if ctx.facilitator else "Participant edition"
+    setting = edition_title(ctx.project, opts)
+    if setting:
+        edition = f"{md_text(setting)}, {edition[0].lower()}{edition[1:]}"
     authors = ", ".join(md_text(a.name) + (f" ({md_text(a.role)})" if a.role else "") for a in course.authors)
     rows = [("Course", md_text(course.title)), ("Version", md_text(course.version)),
             ("Edition", f"{edition}, region: {md_text(ctx.region.name)}"),
