@@ -31,12 +31,13 @@ def _min_group(text: str) -> int:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("results", nargs="*", metavar="RESULTS",
                    help="results files (CSV or .xlsx): Moodle quiz Grades or Responses report, Canvas Student "
-                        "Analysis, or the paper template; write pre=FILE or post/B=FILE when the file name "
-                        "does not say pre or post (variant A before, B after, unless given)")
-    p.add_argument("--out", type=Path, default=None, help=f"report folder (default: {DEFAULT_OUT})")
+                        "Analysis, the paper template, or filled-in survey templates; write pre=FILE or "
+                        "post/B=FILE when the file name does not say pre or post (variant A before, B after, "
+                        "unless given)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR", help=f"report folder (default: {DEFAULT_OUT})")
     p.add_argument("--format", choices=["text", "json", "github"], default="text",
                    help="how problems and flagged questions are printed")
-    p.add_argument("--min-group", type=_min_group, default=5,
+    p.add_argument("--min-group", type=_min_group, default=5, metavar="N",
                    help="leave out every group smaller than this (default 5)")
     p.add_argument("--form", default="pre-post", help="the form of quizzes/forms.yaml (default: pre-post)")
     p.add_argument("--template", action="store_true",
@@ -88,8 +89,8 @@ def run(args: argparse.Namespace) -> int:
     if ev.failed:
         warn("course: evaluate stopped: fix the results files above (no report written)")
         raise Stopped(1)
-    if ev.analysis is None:
-        warn("course: evaluate stopped: the files hold no attempts to report on")
+    if ev.empty:
+        warn("course: evaluate stopped: the files hold no attempts or survey answers to report on")
         raise Stopped(1)
     from builder.evaluate.report import write_report
 
