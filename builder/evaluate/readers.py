@@ -113,6 +113,7 @@ def pseudonym(salt: bytes, identity: str) -> str:
     """A keyed hash of an e-mail address or LMS id: the same person gets the same pseudonym in
     every file of one run, and nobody can turn it back into the identity without the salt."""
     key = " ".join(identity.split()).casefold()
+    key = re.sub(r"^(\d+)\.0+$", r"\1", key)  # an id a spreadsheet turned into 1001.0 is still 1001
     return hmac.new(salt, key.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 

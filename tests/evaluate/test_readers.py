@@ -380,3 +380,10 @@ def test_moodle_texts_from_our_moodle_export(tmp_path: Path, project: Project, c
     r = _read(tmp_path, cohort.instrument, _write(rows, False, True))
     assert r.diagnostics == []
     assert _scores(r, cohort) == _approx(_expected(cohort, "pre"))
+
+
+def test_pseudonyms_ignore_case_spaces_and_spreadsheet_decimals() -> None:
+    assert pseudonym(SALT, " Ana@Example.org ") == pseudonym(SALT, "ana@example.org")
+    assert pseudonym(SALT, "1001.0") == pseudonym(SALT, "1001")
+    assert pseudonym(SALT, "1001") != pseudonym(b"other", "1001")
+    assert pseudonym(SALT, "1001") != pseudonym(SALT, "1002")
