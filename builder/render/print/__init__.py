@@ -11,6 +11,7 @@ PDFs are rendered in a process pool (`engine`). WeasyPrint is imported only by t
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def render_specs(project: Project, specs: list[DocSpec], out_dir: Path, opts: Bu
     from builder.render.print.assemble import Assembler
     from builder.render.print.engine import FontMissing, Job, find_font_dir, page_css, render_jobs
     from builder.render.print.glyphs import missing_glyphs
+    from builder.render.print.parts import parts_mode, render_with_parts
 
     started = time.perf_counter()
     try:
@@ -77,8 +79,17 @@ def render_specs(project: Project, specs: list[DocSpec], out_dir: Path, opts: Bu
         raise RenderError(diags)
     cache = _cache_dir(project, opts)
     workers = opts.jobs or os.cpu_count() or 1
+    def run(batch: list[Job]) -> list:
+        return render_jobs(batch, [project.root, font_dir], font_dir, workers, opts.build_date, cache)
+
     try:
-        outcomes = render_jobs(jobs, [project.root, font_dir], font_dir, workers, opts.build_date, cache)
+        # Long documents go through the pool as parts when a page map allows (parts.py); the
+        # part PDFs live in a hidden folder next to the output (inside a build's staging folder)
+        # and are gone before this returns.
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".parts-", dir=out_dir) as work:
+            outcomes = render_with_parts(jobs, [s.kind for s in specs], cache, parts_mode(opts.extra), run,
+                                         Path(work))
     except Exception as e:  # a worker that died (out of memory, killed): report, never a traceback
         for job in jobs:
             job.target.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import re
@@ -50,6 +51,7 @@ class Job:
     html: str
     page_css: str  # paper size and running footer text for this document
     target: Path
+    anchors: bool = False  # also report the page of every anchor (for a long document's page map)
 
 
 @dataclass
@@ -60,6 +62,8 @@ class Outcome:
     cached: bool = False
     problems: list[str] = field(default_factory=list)  # fetches refused, images not loaded
     warnings: list[str] = field(default_factory=list)  # anything else WeasyPrint logged
+    anchors: dict[str, int] = field(default_factory=dict)  # id -> page index (0-based), when asked
+    key: str = ""  # the cache key it was rendered under ("" without a cache)
 
 
 class FontMissing(Exception):
@@ -148,11 +152,14 @@ def render_jobs(jobs: list[Job], allowed: list[Path], font_dir: Path, workers: i
     for job in jobs:
         key = cache_key(job, shared) if cache_dir else ""
         cached = cache_dir / f"{key}.pdf" if cache_dir else None
-        if cached is not None and cached.is_file() and cached.with_suffix(".pages").is_file():
+        anchors_file = cached.with_suffix(".anchors.json") if cached is not None else None
+        if (cached is not None and anchors_file is not None and cached.is_file()
+                and cached.with_suffix(".pages").is_file() and (not job.anchors or anchors_file.is_file())):
             _copy_atomic(cached, job.target)
             os.utime(cached)  # recently used: kept by _prune
             pages = int(cached.with_suffix(".pages").read_text() or 0)
-            outcomes[job.name] = Outcome(job.name, pages=pages, cached=True)
+            anchors = json.loads(anchors_file.read_text()) if job.anchors else {}
+            outcomes[job.name] = Outcome(job.name, pages=pages, cached=True, anchors=anchors, key=key)
         else:
             todo.append((job, key))
     # Longest first, so the workbook does not start last and hold up the whole build.
@@ -169,9 +176,12 @@ def render_jobs(jobs: list[Job], allowed: list[Path], font_dir: Path, workers: i
         with ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=(*init, os.getpid())) as pool:
             results = list(pool.map(_render_in_worker, [job for job, _ in todo]))
     for (job, key), out in zip(todo, results, strict=True):
+        out.key = key
         outcomes[job.name] = out
         if cache_dir and not out.problems and job.target.is_file():
             cache_dir.mkdir(parents=True, exist_ok=True)
+            if job.anchors:
+                write_atomic(cache_dir / f"{key}.anchors.json", json.dumps(out.anchors, sort_keys=True).encode())
             # The page count first: a PDF without one is not a cache hit.
             (cache_dir / f"{key}.pages").write_text(str(out.pages))
             _copy_atomic(job.target, cache_dir / f"{key}.pdf")
@@ -191,6 +201,7 @@ def _prune(cache_dir: Path) -> None:
             if f.stat().st_mtime < limit:
                 f.unlink()
                 f.with_suffix(".pages").unlink(missing_ok=True)
+                f.with_suffix(".anchors.json").unlink(missing_ok=True)
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:
@@ -316,6 +327,11 @@ class _Worker:
         # WeasyPrint also logs each refusal ("Failed to load ...: refused to fetch"): once is enough.
         problems += [r for r in self.log.records if "Failed to load" in r and "refused to fetch" not in r]
         warnings = [r for r in self.log.records if "Failed to load" not in r]
+        anchors: dict[str, int] = {}
+        if job.anchors:
+            for i, pg in enumerate(doc.pages):
+                for name in pg.anchors:
+                    anchors.setdefault(name, i)
         return Outcome(job.name, pages=len(doc.pages), seconds=time.perf_counter() - started,
-                       problems=problems, warnings=warnings)
+                       problems=problems, warnings=warnings, anchors=anchors)
 
