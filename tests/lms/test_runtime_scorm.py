@@ -25,7 +25,7 @@ from tests.lms.runtime_support import (
     answer_quiz,
     lms_web,  # noqa: F401 (fixture)
 )
-from tests.site.conftest import browser  # noqa: F401 (fixture: Chromium from $CHROMIUM or PATH)
+from tests.site.conftest import browser  # noqa: F401 (fixture: the site tests' Chromium)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("lms-runtime")]
 
@@ -50,10 +50,10 @@ def value(cmi: dict[str, Any], element: str) -> Any:
 class Player:
     """The harness page, driven from the test; every request of every frame is recorded."""
 
-    def __init__(self, browser: Any, web: Web, standard: str) -> None:
+    def __init__(self, chromium: Any, web: Web, standard: str) -> None:
         self.web, self.standard = web, standard
         self.names = ELEMENTS[standard]
-        self.context = browser.new_context(viewport={"width": 1300, "height": 900})
+        self.context = chromium.new_context(viewport={"width": 1300, "height": 900})
         self.requests: list[str] = []
         self.context.on("request", lambda r: self.requests.append(r.url))
         # Script errors in any frame (the content frame too) land in the harness window.
@@ -115,7 +115,7 @@ def _privacy(player: Player, cmi: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("standard", ["scorm12", "scorm2004"])
-def test_a_module_played_under_scorm_again(browser, lms_web: Web, standard: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_module_played_under_scorm_again(browser: Any, lms_web: Web, standard: str) -> None:  # noqa: F811 (fixtures)
     """Rule all-lessons-viewed with mastery 80 (SCORM 1.2), or mastery (SCORM 2004)."""
     lms_web.configure(rule="all-lessons-viewed" if standard == "scorm12" else "mastery",
                       standard=standard)
@@ -197,7 +197,7 @@ def test_a_module_played_under_scorm_again(browser, lms_web: Web, standard: str)
     player.finish()
 
 
-def test_the_lms_mastery_score_wins(browser, lms_web: Web) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_the_lms_mastery_score_wins(browser: Any, lms_web: Web) -> None:  # noqa: F811 (fixtures)
     """SCORM 1.2: the manifest's adlcp:masteryscore (cmi.student_data.mastery_score, 60 here)
     judges the score, not the course's 80: 4 of 6 points pass."""
     lms_web.configure(rule="quiz-attempted", standard="scorm12")
@@ -213,7 +213,7 @@ def test_the_lms_mastery_score_wins(browser, lms_web: Web) -> None:  # type: ign
     player.finish()
 
 
-def test_only_what_the_organiser_configured_is_reported(browser, lms_web: Web) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_only_what_the_organiser_configured_is_reported(browser: Any, lms_web: Web) -> None:  # noqa: F811 (fixtures)
     """completion.report without score and success: SCORM 2004 gets completion only."""
     lms_web.configure(rule="quiz-attempted", standard="scorm2004", report=["completion"])
     player = Player(browser, lms_web, "scorm2004")
@@ -228,7 +228,7 @@ def test_only_what_the_organiser_configured_is_reported(browser, lms_web: Web) -
     player.finish()
 
 
-def test_a_broken_lms_api_never_breaks_the_page(browser, lms_web: Web) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_broken_lms_api_never_breaks_the_page(browser: Any, lms_web: Web) -> None:  # noqa: F811 (fixtures)
     """An `API` whose every call throws: the module still reads, links and quiz work, no errors."""
     lms_web.configure(standard="scorm12")
     player = Player(browser, lms_web, "scorm12")

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -265,18 +266,35 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 # -- the browser ------------------------------------------------------------------------------
 
 
+# Other test folders import `browser` (tests/diff, tests/lms), which makes one fixture per
+# folder; Playwright's sync API runs one instance per thread, so they all share this one.
+_SHARED: dict[str, Any] = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which(CHROMIUM)
-    if executable is None:
-        pytest.fail(f"Chromium not found as {CHROMIUM!r}: apt-get install chromium (see the Makefile's "
-                    "test-deps), or set CHROMIUM to the browser's path")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=FLAGS)
-        yield b
-        b.close()
+    if not _SHARED["users"]:
+        executable = shutil.which(CHROMIUM)
+        if executable is None:
+            pytest.fail(f"Chromium not found as {CHROMIUM!r}: apt-get install chromium (see the Makefile's "
+                        "test-deps), or set CHROMIUM to the browser's path")
+        playwright = sync_playwright().start()
+        try:
+            _SHARED["browser"] = playwright.chromium.launch(executable_path=executable, args=FLAGS)
+        except BaseException:
+            playwright.stop()
+            raise
+        _SHARED["playwright"] = playwright
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED.pop("browser").close()
+            _SHARED.pop("playwright").stop()
 
 
 class Requests(list):

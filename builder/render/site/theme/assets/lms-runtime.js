@@ -825,8 +825,8 @@
   function showLocal(modules, key) {
     if (!local) return;
     var data = localState(); // as it was before this visit: "continue" points at the page before
-    recordLocal(modules, key);
-    var seenOf = function (p) { return Object.prototype.hasOwnProperty.call(data.seen, p); };
+    var now = recordLocal(modules, key) || data;
+    var seenOf = function (p) { return Object.prototype.hasOwnProperty.call(now.seen, p); };
     showProgress(modules, key, seenOf, {
       key: data.last,
       title: data.seen[data.last] || "",
