@@ -90,6 +90,8 @@ def test_report_passes_axe_in_chromium(project: Project, tmp_path: Path) -> None
         narrow = browser.new_page(viewport={"width": 390, "height": 800})
         narrow.goto(page_file.as_uri())
         narrow_violations = axe_violations(narrow)
+        # Reflow (WCAG 1.4.10): wide tables scroll in their own box, the page never sideways.
+        assert narrow.evaluate("document.documentElement.scrollWidth") <= 390
         browser.close()
     assert violations == [] and narrow_violations == []
     assert all(u.startswith("file://") for u in requests), "the report loads nothing from anywhere"
