@@ -567,7 +567,9 @@ def _finish(d: _Long, starts: list[int], pm: PageMap, cache_dir: Path | None, ou
         h = hashlib.sha256(MERGE_VERSION.encode())
         h.update(("\0".join(keys) + "\0" + ",".join(map(str, starts))).encode())
         cached = cache_dir / f"merged-{h.hexdigest()}.pdf"
-    if cached is not None and cached.is_file() and cached.with_suffix(".pages").is_file():
+    hit = cached is not None and cached.is_file() and cached.with_suffix(".pages").is_file()
+    if hit:
+        assert cached is not None
         write_atomic(target, cached.read_bytes())
         os.utime(cached)
         pages = int(cached.with_suffix(".pages").read_text() or 0)
@@ -583,5 +585,5 @@ def _finish(d: _Long, starts: list[int], pm: PageMap, cache_dir: Path | None, ou
             write_atomic(cached, target.read_bytes())
     save_map(cache_dir, d.key, pm)
     out = _combined(d, outcome_cls, pages)
-    out.cached = out.cached and cached is not None and cached.is_file()
+    out.cached = out.cached and hit
     return out
