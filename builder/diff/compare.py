@@ -10,10 +10,12 @@ field-by-field details, word-level diffs of changed passages grouped by heading,
 - minor: something was added, moved, retitled or re-timed, or a help line's contact changed;
 - patch: wording only.
 
-Every change names the editions and languages it touches (`scope`). The course has one
-edition axis today (everything reaches every edition and its one language), so a change's
-scope is "all editions"; when editions and translations land, the comparison fills in
-the ones a change reaches and the renderers already group by it.
+Every change names the editions and languages it reaches (`scope`). Editions
+(docs/editions.md): an item marked `editions: [school]` reaches those editions, a lesson or
+page whose text changed only inside `!!! edition "school"` blocks reaches only the editions
+whose reading of it changed, and a change to an edition's definition (its vocabulary) reaches
+that edition; everything else reaches "all" editions. The course has one language, so every
+change reaches it ("all"); translations will fill in the language axis the same way.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from typing import Any
 from builder.diff.snapshot import FORMAT, Snap
 
 IMPACTS = ("major", "minor", "patch")
-AREAS = ("course", "module", "lesson", "objective", "activity", "question", "help", "timetable", "page", "glossary")
-AREA_NAMES = {"course": "Course", "module": "Modules", "lesson": "Lessons", "objective": "Objectives",
+AREAS = ("course", "edition", "module", "lesson", "objective", "activity", "question", "help", "timetable", "page",
+         "glossary")
+AREA_NAMES = {"course": "Course", "edition": "Editions", "module": "Modules", "lesson": "Lessons",
+              "objective": "Objectives",
               "activity": "Activities", "question": "Quiz questions", "help": "Help lines",
               "timetable": "Timetable", "page": "Course pages", "glossary": "Glossary"}
 ALL = "all"
@@ -248,6 +252,9 @@ class _Compare:
     def __init__(self, old: Snap, new: Snap) -> None:
         self.old, self.new = old, new
         self.changes: list[Change] = []
+        # The editions of the course (docs/editions.md), the new revision's order first.
+        ids = [e["id"] for e in new["course"].get("editions", [])]
+        self.editions = ids + [e["id"] for e in old["course"].get("editions", []) if e["id"] not in ids]
         self.module_titles = {m["id"]: f"Module {m['number']}: {m['title']}" for m in [*old["modules"],
                                                                                       *new["modules"]]}
         for m in new["modules"]:  # the new title wins
@@ -256,8 +263,59 @@ class _Compare:
     def add(self, change: Change) -> None:
         self.changes.append(change)
 
+    # -- editions -------------------------------------------------------------------------------
+
+    def scope(self, *lists: list[str]) -> dict[str, list[str]]:
+        """The editions items marked `editions: [...]` reach (an empty list: every edition)."""
+        if not self.editions or any(not x for x in lists):
+            return {"editions": [ALL], "languages": [ALL]}
+        reached = {e for x in lists for e in x}
+        return self.named(reached)
+
+    def named(self, reached: set[str]) -> dict[str, list[str]]:
+        if not self.editions or set(self.editions) <= reached:
+            return {"editions": [ALL], "languages": [ALL]}
+        return {"editions": [e for e in self.editions if e in reached] or [ALL], "languages": [ALL]}
+
+    def body_scope(self, o: Snap, n: Snap) -> dict[str, list[str]]:
+        """The editions whose reading of a lesson or page changed: each edition reads the body
+        with its own `!!! edition` blocks and without the others'."""
+        if not self.editions:
+            return {"editions": [ALL], "languages": [ALL]}
+        ob, nb = o.get("bodies", {}), n.get("bodies", {})
+        changed = {e for e in self.editions if ob.get(e, ob.get("")) != nb.get(e, nb.get(""))}
+        marked = set(n.get("editions") or self.editions) | set(o.get("editions") or self.editions)
+        return self.named(changed & marked or marked)
+
+    def edition_changes(self) -> None:
+        old = {e["id"]: e for e in self.old["course"].get("editions", [])}
+        new = {e["id"]: e for e in self.new["course"].get("editions", [])}
+        for eid, e in new.items():
+            if eid not in old:
+                self.add(Change("edition", "added", eid, e["title"], "minor", where=e["where"],
+                                reasons=[f"edition {eid} added"], scope={"editions": [eid], "languages": [ALL]}))
+                continue
+            o = old[eid]
+            c = Change("edition", "changed", eid, e["title"], "patch", where=e["where"],
+                       scope={"editions": [eid], "languages": [ALL]})
+            if o["title"] != e["title"]:
+                c.retitled = [o["title"], e["title"]]
+                c.impact, c.reasons = "minor", [f"edition {eid} retitled"]
+            c.details = _details(text_detail("audience", o["audience"], e["audience"]))
+            for term in sorted(set(o["vocabulary"]) | set(e["vocabulary"])):
+                d = value_detail(f"term {term}", o["vocabulary"].get(term), e["vocabulary"].get(term))
+                if d:
+                    c.details.append(d)
+            if c.details or c.retitled:
+                self.add(c)
+        for eid, o in old.items():
+            if eid not in new:
+                self.add(Change("edition", "removed", eid, o["title"], "major", where=o["where"],
+                                reasons=[f"edition {eid} removed"], scope={"editions": [eid], "languages": [ALL]}))
+
     def run(self) -> list[Change]:
         self.course()
+        self.edition_changes()
         self.modules()
         self.questions()
         self.help()
@@ -354,10 +412,12 @@ class _Compare:
             if aid not in old:
                 self.add(Change("activity", "added", aid, x["title"], "minor", module=nm["id"], where=x["where"],
                                 reasons=[f"activity {aid} added"],
-                                details=[Detail("duration (minutes)", None, str(x["duration"]))]))
+                                details=[Detail("duration (minutes)", None, str(x["duration"]))],
+                                scope=self.scope(x.get("editions", []))))
                 continue
             o = old[aid]
-            c = Change("activity", "changed", aid, x["title"], "patch", module=nm["id"], where=x["where"])
+            c = Change("activity", "changed", aid, x["title"], "patch", module=nm["id"], where=x["where"],
+                       scope=self.scope(o.get("editions", []), x.get("editions", [])))
             if o["title"] != x["title"]:
                 c.retitled = [o["title"], x["title"]]
             c.details = _details(value_detail("kind", o["kind"], x["kind"]),
@@ -371,7 +431,7 @@ class _Compare:
         for aid, x in old.items():
             if aid not in new:
                 self.add(Change("activity", "removed", aid, x["title"], "minor", module=om["id"], where=x["where"],
-                                reasons=[f"activity {aid} removed"]))
+                                reasons=[f"activity {aid} removed"], scope=self.scope(x.get("editions", []))))
 
     def lessons(self) -> None:
         old = [x for m in self.old["modules"] for x in m["lessons"]]
@@ -403,16 +463,19 @@ class _Compare:
             if o["duration"] != n["duration"] or o["objectives"] != n["objectives"]:
                 c.impact = _raise(c.impact, "minor")
                 c.reasons.append(f"lesson \"{n['title']}\" re-timed or re-aligned")
+            meta = bool(c.details or c.retitled or c.moved)
             c.details += section_details(o["sections"], n["sections"])
+            c.scope = self.scope(o.get("editions", []), n.get("editions", [])) if meta else self.body_scope(o, n)
             if c.details or c.retitled or c.moved:
                 self.add(c)
         for n in added:
             self.add(Change("lesson", "added", n["path"], n["title"], "minor", module=n["module"], where=n["where"],
                             reasons=[f"lesson \"{n['title']}\" added"],
-                            details=[Detail("duration (minutes)", None, str(n["duration"]))]))
+                            details=[Detail("duration (minutes)", None, str(n["duration"]))],
+                            scope=self.scope(n.get("editions", []))))
         for o in removed:
             self.add(Change("lesson", "removed", o["path"], o["title"], "major", module=o["module"], where=o["where"],
-                            reasons=[f"lesson \"{o['title']}\" removed"]))
+                            reasons=[f"lesson \"{o['title']}\" removed"], scope=self.scope(o.get("editions", []))))
 
     # -- quiz items ---------------------------------------------------------------------------
 
@@ -424,10 +487,12 @@ class _Compare:
             if qid not in old:
                 self.add(Change("question", "added", qid, title, "minor", module=q["module"], where=q["where"],
                                 reasons=[f"question {qid} added"],
-                                details=[Detail("answer", None, q["key"]["text"] or None)]))
+                                details=[Detail("answer", None, q["key"]["text"] or None)],
+                                scope=self.scope(q.get("editions", []))))
                 continue
             o = old[qid]
-            c = Change("question", "changed", qid, title, "patch", module=q["module"], where=q["where"])
+            c = Change("question", "changed", qid, title, "patch", module=q["module"], where=q["where"],
+                       scope=self.scope(o.get("editions", []), q.get("editions", [])))
             if key_changed(o, q):
                 c.key_changed = True
                 c.impact, c.reasons = "major", [f"answer key of {qid} changed"]
@@ -447,7 +512,8 @@ class _Compare:
         for qid, o in old.items():
             if qid not in new:
                 self.add(Change("question", "removed", qid, _clip(o["stem"], 14), "major", module=o["module"],
-                                where=o["where"], reasons=[f"question {qid} removed from quizzes and forms"]))
+                                where=o["where"], reasons=[f"question {qid} removed from quizzes and forms"],
+                                scope=self.scope(o.get("editions", []))))
 
     def _options(self, o: Snap, n: Snap, c: Change) -> list[Detail]:
         out: list[Detail] = []
@@ -572,15 +638,17 @@ class _Compare:
                 c.retitled = [o["title"], n["title"]]
             c.details = _details(value_detail("file", o["path"], n["path"]),
                                  value_detail("audience", o["audience"], n["audience"]))
+            meta = bool(c.details or c.retitled)
             c.details += section_details(o["sections"], n["sections"])
+            c.scope = self.scope(o.get("editions", []), n.get("editions", [])) if meta else self.body_scope(o, n)
             if c.details or c.retitled:
                 self.add(c)
         for n in added:
             self.add(Change("page", "added", n["path"], n["title"], "minor", where=n["where"],
-                            reasons=[f"page \"{n['title']}\" added"]))
+                            reasons=[f"page \"{n['title']}\" added"], scope=self.scope(n.get("editions", []))))
         for o in removed:
             self.add(Change("page", "removed", o["path"], o["title"], "minor", where=o["where"],
-                            reasons=[f"page \"{o['title']}\" removed"]))
+                            reasons=[f"page \"{o['title']}\" removed"], scope=self.scope(o.get("editions", []))))
 
     def glossary(self) -> None:
         old = {t["term"].casefold(): t for t in self.old["glossary"]}
@@ -654,5 +722,8 @@ def compare(old: Snap, new: Snap, old_side: Side, new_side: Side) -> Report:
     bump = {"suggested": kind, "reasons": reasons, "old_version": old_side.version,
             "new_version": new_side.version, "actual": done, "enough": enough}
     languages = sorted({old_side.language, new_side.language})
-    return Report(old_side, new_side, changes, bump, {"editions": [ALL], "languages": languages},
+    reached = [c.scope["editions"] for c in changes]
+    editions = [ALL] if not changes or any(r == [ALL] for r in reached) else \
+        [e for e in comparison.editions if any(e in r for r in reached)]
+    return Report(old_side, new_side, changes, bump, {"editions": editions, "languages": languages},
                   comparison.module_titles)

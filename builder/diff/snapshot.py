@@ -12,14 +12,16 @@ Nothing here reads files or runs git: that is `builder.diff.revisions`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
+from builder.model.blocks import filter_editions
 from builder.model.project import Document, Lesson, Module, Project
 from builder.model.schema import Node, Plan, Resource
 from builder.model.texts import fenced_lines
 
-FORMAT = 1
+FORMAT = 2
 LETTERS = "ABCDEFGHIJ"
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
@@ -53,14 +55,25 @@ def _words(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def _document(doc: Document) -> Snap:
+def _digest(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:16]
+
+
+def edition_bodies(body: str, editions: list[str]) -> dict[str, str]:
+    """A digest of the body as each edition reads it ("": with every `!!! edition` block left
+    out), so that a comparison can tell which editions a change reaches."""
+    return {e: _digest(filter_editions(body, e)) for e in ["", *editions]}
+
+
+def _document(doc: Document, editions: list[str]) -> Snap:
     return {"path": doc.path, "slug": doc.slug, "title": doc.title, "duration": doc.meta.duration,
             "objectives": list(doc.meta.objectives), "summary": _words(doc.meta.summary),
-            "sections": sections(doc.body), "where": f"{doc.path}:1"}
+            "sections": sections(doc.body), "where": f"{doc.path}:1",
+            "editions": list(getattr(doc.meta, "editions", [])), "bodies": edition_bodies(doc.body, editions)}
 
 
-def _lesson(module: Module, position: int, lesson: Lesson) -> Snap:
-    out = _document(lesson)
+def _lesson(module: Module, position: int, lesson: Lesson, editions: list[str]) -> Snap:
+    out = _document(lesson, editions)
     out.update({"module": module.id, "position": position})
     return out
 
@@ -68,7 +81,12 @@ def _lesson(module: Module, position: int, lesson: Lesson) -> Snap:
 def _activity(act: Any) -> Snap:
     parts = [act.instructions, act.scenario or "", *act.prompts, *act.roles, *act.observer_checklist, *act.materials]
     return {"id": act.id, "kind": act.kind, "title": act.title, "duration": act.duration,
-            "objectives": list(act.objectives), "text": _words(" ".join(parts)), "where": where(act)}
+            "objectives": list(act.objectives), "text": _words(" ".join(parts)), "where": where(act),
+            "editions": list(getattr(act, "editions", []))}
+
+
+def _edition_ids(project: Project) -> list[str]:
+    return [e.id for e in getattr(project.course, "editions", [])]
 
 
 def _module(project: Project, position: int, m: Module) -> Snap:
@@ -81,7 +99,7 @@ def _module(project: Project, position: int, m: Module) -> Snap:
         "activities": [dict(_activity(a), module=m.id) for a in m.data.activities],
         "key_points": [_words(k) for k in m.data.key_points],
         "facilitator_notes": _words(note_text),
-        "lessons": [_lesson(m, i, lesson) for i, lesson in enumerate(m.lessons, 1)],
+        "lessons": [_lesson(m, i, lesson, _edition_ids(project)) for i, lesson in enumerate(m.lessons, 1)],
     }
 
 
@@ -125,7 +143,7 @@ def _question(m: Module, q: Any) -> Snap:
     return {"id": q.id, "module": m.id, "type": q.type, "stem": _words(q.stem), "options": options,
             "key": question_key(q), "feedback": {k: v for k, v in feedback.items() if v},
             "objectives": list(q.objectives), "points": q.points, "scenario": q.scenario or "",
-            "where": where(q)}
+            "where": where(q), "editions": list(getattr(q, "editions", []))}
 
 
 def _contact(c: Any) -> str:
@@ -161,13 +179,17 @@ def snapshot(project: Project) -> Snap:
     help_lines = {code: {"name": region.name, "emergency": region.emergency, "where": where(region),
                          "lines": [_resource(r) for r in region.resources]}
                   for code, region in sorted(project.resources.regions.items())}
-    pages = [dict(_document(p), audience=project.page_audience.get(p.path, "all")) for p in project.pages]
+    pages = [dict(_document(p, _edition_ids(project)), audience=project.page_audience.get(p.path, "all"))
+             for p in project.pages]
+    editions = [{"id": e.id, "title": e.title, "audience": _words(e.audience),
+                 "vocabulary": dict(sorted(e.vocabulary.items())), "where": where(e)}
+                for e in getattr(course, "editions", [])]
     return {
         "format": FORMAT,
         "course": {"id": course.id, "title": course.title, "version": course.version,
                    "language": course.language, "modules": [m["id"] for m in modules],
                    "outcomes": [_words(o) for o in course.outcomes], "where": where(course),
-                   "version_where": where(course, "version")},
+                   "version_where": where(course, "version"), "editions": editions},
         "modules": modules,
         "questions": questions,
         "help": help_lines,

@@ -219,3 +219,56 @@ def test_modules_reordered_and_retitled_timetable_and_glossary(tmp_path: Path) -
     md = run_cli("diff", "HEAD~1", "HEAD", "--root", str(root)).out
     assert "## Timetable" in md and "- **Session plan added**: “One day”" in md
     assert "  - **Title:** was <del>Second steps</del>, now <ins>Helping a friend</ins>" in md
+
+
+EDITIONS = """editions:
+  - id: school
+    title: School edition
+    audience: Students and staff.
+    vocabulary:
+      report-to: the safeguarding lead
+  - id: work
+    title: Workplace edition
+    audience: Employees.
+    vocabulary:
+      report-to: your manager
+"""
+
+
+def test_each_change_names_the_editions_it_reaches(tmp_path: Path) -> None:
+    root = v1_course(tmp_path)
+    course = root / "curriculum/course.yaml"
+    course.write_text(course.read_text() + EDITIONS)
+    edit(root, BANK_PATH, "  - id: M1.Q02\n", "  - id: M1.Q02\n    editions: [work]\n")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "one")
+    # Text only the school edition reads, a question only the workplace edition has, the
+    # workplace's words for a term, and a passage every edition reads.
+    edit(root, "modules/01-first-steps/02-noticing.md", "## Signs to notice\n",
+         "## Signs to notice\n\n!!! edition \"school\"\n    Tell your form tutor what you noticed.\n")
+    edit(root, BANK_PATH, "stem: Which actions show active listening?", "stem: Which actions show listening?")
+    edit(root, "curriculum/course.yaml", "report-to: your manager", "report-to: your line manager")
+    edit(root, "modules/01-first-steps/01-listening.md", "You give your full attention.",
+         "You give the person your full attention.")
+    commit(root, "two")
+    data = json.loads(run_cli("diff", "HEAD~1", "HEAD", "--format", "json", "--root", str(root)).out)
+    scope = {c["id"]: c["scope"]["editions"] for c in data["changes"]}
+    assert scope == {"modules/01-first-steps/02-noticing.md": ["school"], "M1.Q02": ["work"], "work": ["work"],
+                     "modules/01-first-steps/01-listening.md": ["all"]}
+    assert data["scope"]["editions"] == ["all"]
+    [term] = [c for c in data["changes"] if c["area"] == "edition"]
+    assert term["details"] == [{"field": "term report-to", "old": "your manager", "new": "your line manager",
+                                "hunks": [], "more": 0}]
+    md = run_cli("diff", "HEAD~1", "HEAD", "--root", str(root)).out
+    assert "“Noticing changes” `modules/01-first-steps/02-noticing.md:1` (editions: school; all languages)" in md
+    # Without the change every edition reads, the report reaches two editions only.
+    edit(root, "modules/01-first-steps/01-listening.md", "You give the person your full attention.",
+         "You give your full attention.")
+    commit(root, "three")
+    data = json.loads(run_cli("diff", "HEAD~2", "HEAD", "--format", "json", "--root", str(root)).out)
+    assert data["scope"]["editions"] == ["school", "work"]
+    assert "**Reaches:** editions: school, work; language: en." in run_cli("diff", "HEAD~2", "HEAD", "--root",
+                                                                           str(root)).out
+
+
+BANK_PATH = "quizzes/01-first-steps.yaml"
