@@ -45,6 +45,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--instruments", action="store_true",
                    help="write the surveys of quizzes/surveys.yaml as forms (PDF), Moodle Feedback XML, QTI 1.2 "
                         "and CSV templates, and the paper template of every form, into --out, and stop")
+    p.add_argument("--region", default=None, help="--instruments: the region whose crisis lines the forms list "
+                                                 "(default: course.yaml default_region)")
     p.add_argument("--no-pdf", action="store_true", help="write the HTML report only")
 
 
@@ -69,9 +71,11 @@ def run(args: argparse.Namespace) -> int:
         say(f"wrote {shown(target, root)}")
         return 0
     if args.instruments:
+        from builder.cli.common import resolve_region
         from builder.evaluate.instruments import write_instruments
 
-        files, problems = write_instruments(project, out, build_date(), pdf=not args.no_pdf)
+        files, problems = write_instruments(project, out, build_date(), pdf=not args.no_pdf,
+                                            region=resolve_region(project, args.region))
         for p in problems:
             warn(f"course: evaluate: {p}")
         say(*(f"wrote {shown(f, root)}" for f in files))

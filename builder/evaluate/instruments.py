@@ -116,17 +116,30 @@ def _manifest(ident: str) -> bytes:
     return etree.tostring(m, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def form_context(survey: Survey, surveys: Surveys, course_title: str) -> dict[str, Any]:
+def help_context(project: Any, region: str) -> dict[str, Any]:
+    """The region's emergency number and its crisis lines for everyone, with how current each
+    is (the same honest wording as every other output): printed at the foot of every form."""
+    from builder.render.helplines import date_note
+
+    reg = project.resources.regions[region]
+    lines = [{"name": r.name, "contacts": [c.label or c.value for c in r.contacts], "hours": r.hours.rstrip(". "),
+              "note": date_note(r)} for r in reg.resources if r.crisis and r.group == "everyone"]
+    return {"emergency": reg.emergency, "place": reg.place_name, "lines": lines}
+
+
+def form_context(survey: Survey, surveys: Surveys, course_title: str,
+                 help: dict[str, Any] | None = None) -> dict[str, Any]:
     items = []
     for it in survey.items:
         levels = surveys.scales.get(it.scale or "", []) if it.type == "rating" else []
         items.append({"id": it.id, "type": it.type, "text": it.text, "levels": levels, "options": it.options,
                       "multiple": it.multiple, "lines": it.lines})
-    return {"course": course_title, "survey": survey, "items": items,
+    return {"course": course_title, "survey": survey, "items": items, "help": help,
             "ratings": [i for i in items if i["type"] == "rating"]}
 
 
-def write_instruments(project: Any, out: Any, build_date: str, pdf: bool = True) -> tuple[list[Any], list[str]]:
+def write_instruments(project: Any, out: Any, build_date: str, pdf: bool = True,
+                      region: str | None = None) -> tuple[list[Any], list[str]]:
     """Every survey's form (PDF), Moodle Feedback XML, QTI 1.2 package and CSV template, and the
     knowledge form's paper template, into `out`. Returns the files written and PDF problems."""
     from pathlib import Path
@@ -162,7 +175,9 @@ def write_instruments(project: Any, out: Any, build_date: str, pdf: bool = True)
         if pdf:
             from builder.render.print.engine import Job, page_css
 
-            html = env.get_template("survey-form.html.j2").render(**form_context(s, surveys, project.course.title))
+            help = help_context(project, region or project.course.default_region)
+            html = env.get_template("survey-form.html.j2").render(**form_context(s, surveys, project.course.title,
+                                                                                 help))
             jobs.append(Job(f"survey-{s.id}.pdf", html, page_css("a4", f"{project.course.title}: {s.title}"),
                             out / f"survey-{s.id}.pdf"))
     if jobs:

@@ -115,6 +115,8 @@ def test_instruments_command(tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", str(tmp_path / "survey-confidence.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Do not write your name" in text and "Extremely" in text
+    # Every form ends with the region's emergency number and crisis lines (the course's default region).
+    assert "you can talk to someone now" in text and "call 911" in text and "988" in text
 
 
 # -- survey results ------------------------------------------------------------------------------
