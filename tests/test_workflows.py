@@ -17,14 +17,15 @@ import yaml
 
 from builder.cli import build_parser
 from builder.render import Audience
-from tests.helpers import REPO
+from tests.helpers import REPO, run_cli
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 BUILD = REPO / ".github" / "workflows" / "build.yml"
 
 # (what to change in build.yml, the finding actionlint must then report)
 SEEDED = {
-    "matrix-typo": (("REGION: ${{ matrix.region }}", "REGION: ${{ matrix.regoin }}"), "expression"),
+    "matrix-typo": (("fromJSON(needs.matrix.outputs.include)", "fromJSON(needs.matrix.outputs.inclde)"),
+                    "expression"),
     "bad-permission": (("      pages: write", "      pages: writ"), "permissions"),
     "missing-job": (("    needs: pages", "    needs: page"), "job-needs"),
 }
@@ -70,28 +71,45 @@ def test_actionlint_catches_seeded_mistakes(findings: dict[str, list[dict[str, A
     assert SEEDED[seed][1] in {f["kind"] for f in found}, found
 
 
-def test_matrix_covers_every_region_and_audience(build: dict[str, Any]) -> None:
+def test_matrix_is_generated_from_the_course_and_covers_every_build(build: dict[str, Any]) -> None:
+    """The edition job's matrix is `course matrix --format github` (one job per edition), and
+    each job's `course build --all --edition E` builds every region and audience of it."""
+    from builder.matrix import matrix_entries
+    from builder.model.load import load_project
+
+    job, gen = build["jobs"]["edition"], build["jobs"]["matrix"]
+    assert job["needs"] == "matrix"
+    assert job["strategy"]["matrix"] == "${{ fromJSON(needs.matrix.outputs.include) }}"
+    assert gen["outputs"] == {"include": "${{ steps.matrix.outputs.include }}"}
+    step = next(s for s in gen["steps"] if s.get("id") == "matrix")
+    assert step["run"] == 'echo "include=$(course matrix --format github)" >> "$GITHUB_OUTPUT"'
+    run = run_cli("matrix", "--root", str(REPO), "--format", "github")
+    assert run.code == 0, run.err
+    include = json.loads(run.out)["include"]
+    course = yaml.safe_load((REPO / "curriculum" / "course.yaml").read_text(encoding="utf-8"))
+    assert [i["edition"] for i in include] == [e["id"] for e in course.get("editions", [])] or [""]
+    project, _ = load_project(REPO)
+    assert project is not None
     regions = yaml.safe_load((REPO / "curriculum" / "resources.yaml").read_text(encoding="utf-8"))["regions"]
-    matrix = build["jobs"]["edition"]["strategy"]["matrix"]
-    assert sorted(matrix["region"]) == sorted(regions), \
-        "keep `region:` in .github/workflows/build.yml in step with curriculum/resources.yaml"
-    assert sorted(matrix["audience"]) == sorted(typing.get_args(Audience))
+    for item in include:
+        builds = matrix_entries(project, editions=[item["edition"]] if item["edition"] else None)
+        assert sorted((b.region, b.audience) for b in builds) == sorted(
+            (r, a) for r in regions for a in typing.get_args(Audience))
 
 
 def test_each_matrix_job_runs_a_build_the_cli_accepts(build: dict[str, Any]) -> None:
     job = build["jobs"]["edition"]
-    assert job["env"] == {"REGION": "${{ matrix.region }}", "AUDIENCE": "${{ matrix.audience }}"}
+    assert job["env"] == {"EDITION": "${{ matrix.edition }}"}
     run = next(step["run"] for step in job["steps"] if "course build" in step.get("run", ""))
     command = next(line.strip() for line in run.splitlines() if line.strip().startswith("course build"))
-    assert command == 'course build --region "$REGION" --audience "$AUDIENCE" --out "site-$REGION-$AUDIENCE"'
-    for region in job["strategy"]["matrix"]["region"]:
-        for audience in job["strategy"]["matrix"]["audience"]:
-            out = f"site-{region}-{audience}"
-            argv = ["build", "--region", region, "--audience", audience, "--out", out]
-            args = build_parser().parse_args(argv)
-            assert (args.region, args.audience, args.out) == (region, audience, Path(out))
+    assert command == 'course build --all --edition "$EDITION" --out "site-$EDITION"'
+    include = json.loads(run_cli("matrix", "--root", str(REPO), "--format", "github").out)["include"]
+    for item in include:
+        out = f"site-{item['edition']}"
+        args = build_parser().parse_args(["build", "--all", "--edition", item["edition"], "--out", out])
+        assert (args.all, args.edition, args.out) == (True, item["edition"], Path(out))
     uploads = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert [u["with"]["path"] for u in uploads] == ["site-${{ matrix.region }}-${{ matrix.audience }}"]
+    assert [u["with"]["path"] for u in uploads] == ["site-${{ matrix.edition }}"]
     libraries = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
     assert any(libraries in s.get("run", "") for s in job["steps"])
 
