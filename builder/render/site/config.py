@@ -1,6 +1,6 @@
 """The generated MkDocs project: base mkdocs.yml + nav + paths, theme files, fonts, and MkDocs runs.
 
-The build folder (`<root>/.build/site-src-<audience>-<region>[-offline]/`) holds a complete,
+The build folder (`<root>/.build/site-src-<audience>-<region>[-offline][-<edition>]/`) holds a complete,
 self-contained MkDocs project: `mkdocs.yml`, `docs/` (Markdown and assets) and `overrides/`.
 Files are rewritten only when their content changes, so a rebuild after one edit touches one
 file, and stale files are removed.
@@ -55,7 +55,7 @@ class BuildFolder:
 
 
 def build_folder(project: Project, opts: BuildOptions) -> Path:
-    suffix = "-offline" if opts.offline else ""
+    suffix = ("-offline" if opts.offline else "") + (f"-{opts.edition}" if opts.edition else "")
     return project.root / ".build" / f"site-src-{opts.audience}-{opts.region}{suffix}"
 
 
