@@ -202,6 +202,10 @@ def _prune(cache_dir: Path) -> None:
                 f.unlink()
                 f.with_suffix(".pages").unlink(missing_ok=True)
                 f.with_suffix(".anchors.json").unlink(missing_ok=True)
+    for f in cache_dir.glob("pagemap-*.json"):  # the page maps of long documents (parts.py)
+        with contextlib.suppress(OSError):
+            if f.stat().st_mtime < limit:
+                f.unlink()
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:
