@@ -11,7 +11,7 @@ from builder.model.load import load_project
 from builder.model.project import Project
 from builder.render import BuildOptions
 from builder.render.lms import build_packages
-from tests.helpers import FIXTURES, REPO
+from tests.helpers import REPO, course_copy
 
 OPTS = BuildOptions(region="us", audience="facilitator", pdf=False)
 
@@ -22,8 +22,9 @@ def unzip(data: bytes) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="session")
-def minimal() -> Project:
-    project, diags = load_project(FIXTURES / "minimal")
+def minimal(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    # A copy: building writes the generated MkDocs project into the course's .build/ folder.
+    project, diags = load_project(course_copy(tmp_path_factory.mktemp("lms-minimal")))
     assert project is not None and not [d for d in diags if d.severity == "error"]
     return project
 
