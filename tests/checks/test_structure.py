@@ -146,3 +146,28 @@ def test_default_region_must_exist(tmp_path: Path) -> None:
     root = course_copy(tmp_path, files={"curriculum/course.yaml": course})
     assert check_lines(root)[0] == (
         "curriculum/course.yaml:14:17: error: default region 'nz' has no entry in resources.yaml [ref.region]")
+
+
+def test_timing_counts_each_editions_activities(tmp_path: Path) -> None:
+    """Each edition runs only its own activities (docs/editions.md): a school and a workplace
+    version of a 10-minute role-play fill one slot, not two; one edition over the slot is reported."""
+    course = fixture_text("curriculum/course.yaml").replace("modules:\n", (
+        "editions:\n"
+        "  - {id: school, title: School edition, audience: Students.}\n"
+        "  - {id: workplace, title: Workplace edition, audience: Employees.}\n"
+        "modules:\n"), 1)
+    module = fixture_text(MODULE)
+    school = module[module.index("  - id: M1.A1"):module.index("  - id: M1.A2")]
+    versions = (school.replace("    kind: role-play\n", "    kind: role-play\n    editions: [school]\n")
+                + school.replace("id: M1.A1", "id: M1.A3").replace(
+                    "    kind: role-play\n", "    kind: role-play\n    editions: [workplace]\n"))
+    fits = module.replace(school, versions)
+    root = course_copy(tmp_path / "fits", files={"curriculum/course.yaml": course, MODULE: fits})
+    assert not [line for line in check_lines(root) if "[timing.over]" in line]
+    over = fits.replace("editions: [workplace]\n    title: Practise listening\n    duration: 10",
+                        "editions: [workplace]\n    title: Practise listening\n    duration: 30")
+    assert over != fits
+    root = course_copy(tmp_path / "over", files={"curriculum/course.yaml": course, MODULE: over})
+    assert [line for line in check_lines(root) if "[timing.over]" in line] == [
+        "modules/01-first-steps/module.yaml:5:11: error: lessons (20 min) and activities (35 min) take 55 minutes, "
+        "more than the module's 45 [timing.over]"]

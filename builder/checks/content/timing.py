@@ -32,6 +32,7 @@ from builder.checks.content.corpus import Corpus
 from builder.diagnostics import Diagnostic, diag, register
 from builder.model import schema
 from builder.model.blocks import find_blocks
+from builder.model.editions import edition_text
 from builder.stats import count_words
 
 WPM = register("timing.words-per-minute", "A lesson with more words per minute than the course allows.", "warning")
@@ -49,12 +50,12 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
     for m in corpus.project.modules:
         for lesson in m.lessons:
             if corpus.wants(lesson.path):
-                words = count_words(lesson.body)
+                words, edition = _edition_words(corpus.project.course, lesson.body)
                 minutes = lesson.meta.duration
                 if words > rate * minutes:
                     need = -(-words // rate)
                     yield diag(WPM, lesson.meta.where("duration"),
-                               f"'{lesson.title}' has {words} words in {minutes} minutes "
+                               f"'{lesson.title}' has {words} words{edition} in {minutes} minutes "
                                f"({words / minutes:.1f} a minute; the course allows {rate})",
                                f"cut the text (not the practice), or give it `duration: {need}` and the module "
                                "the time it needs")
@@ -77,6 +78,16 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
                        f"`!!! timetable` names no session plan of course.yaml ('{block.title or ''}')",
                        f"write one of {', '.join(sorted(plans))}" if plans else
                        "add a plan under `timetable:` in curriculum/course.yaml")
+
+
+def _edition_words(course: schema.Course, body: str) -> tuple[int, str]:
+    """The words of a lesson as its longest edition reads it (docs/editions.md: each edition
+    reads only its own `!!! edition` blocks, with its vocabulary), and " in the X edition"
+    for the message; the whole body, and "", for a course without editions."""
+    if not course.editions:
+        return count_words(body), ""
+    words, ed = max((count_words(edition_text(body, e.id, dict(e.vocabulary))), e.id) for e in course.editions)
+    return words, f" in the {ed} edition"
 
 
 def _overrun(act: schema.Activity) -> Iterator[Diagnostic]:
