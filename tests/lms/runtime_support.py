@@ -46,18 +46,35 @@ ANSWER_TEXTS = ["How have things been", "Nodding", "Summarising", "Stigma", "Wha
                 "Notice a change", "Ask how they are"]
 
 
+# The same module as SCORM packages hold it (builder.render.lms): pages are files, the package
+# root holds assets/ and lms-config.json.
+PACKAGE_PAGES = [MODULE, MODULE + "01-listening.html", MODULE + "02-noticing.html", MODULE + "activities.html",
+                 MODULE + "key-points.html", MODULE + "quiz.html"]
+# completion: in course.yaml for the packages the tests play, by standard.
+PACKAGE_COMPLETION = {"scorm12": "completion:\n  rule: all-lessons-viewed\n  mastery_score: 80\n",
+                      "scorm2004": "completion:\n  rule: mastery\n  mastery_score: 80\n",
+                      "cmi5": "completion:\n  rule: mastery\n  mastery_score: 80\n"}
+
+
 @dataclass
 class Web:
-    root: Path  # served folder: harness.html, scorm-again.min.js, site/
+    root: Path  # served folder: harness.html, scorm-again.min.js, and the content under `base`
     url: str  # http://127.0.0.1:PORT/
+    base: str = "site/"
+    pages: list[str] = field(default_factory=lambda: list(PAGES))  # the module's page keys, in order
 
     @property
     def site(self) -> Path:
-        return self.root / "site"
+        return self.root / self.base
 
     @property
     def site_url(self) -> str:
-        return self.url + "site/"
+        return self.url + self.base
+
+    @property
+    def launch(self) -> str:
+        """The module's launch page (its overview), as the manifest or the site links it."""
+        return self.site_url + (self.pages[0] if self.base == "site/" else self.pages[0] + "index.html")
 
     def configure(self, **config: Any) -> None:
         """Write lms-config.json as the package build does (the module's pages by default)."""
@@ -80,6 +97,33 @@ def lms_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
     shutil.copy(SCORM_AGAIN, root / "scorm-again.min.js")
     server, url = serve(root)
     yield Web(root, url)
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def package_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Web]]:
+    """The SCORM 1.2, SCORM 2004 and cmi5 packages `course package` makes of the same course (with the
+    completion: of PACKAGE_COMPLETION), unzipped into one served folder, next to the harness."""
+    from builder.model.load import load_project
+    from builder.render.lms import build_packages
+    from tests.lms.conftest import OPTS, unzip
+
+    tmp = tmp_path_factory.mktemp("lms-packages")
+    root = tmp / "web"
+    root.mkdir()
+    shutil.copy(HARNESS, root / "harness.html")
+    shutil.copy(SCORM_AGAIN, root / "scorm-again.min.js")
+    for standard, completion in PACKAGE_COMPLETION.items():
+        course = site_course(tmp / standard)
+        yaml = course / "curriculum" / "course.yaml"
+        yaml.write_text(yaml.read_text(encoding="utf-8") + completion, encoding="utf-8")
+        project, _ = load_project(course)
+        assert project is not None
+        for name, data in unzip(build_packages(project, OPTS, [standard])[standard][1]).items():
+            (root / standard / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / standard / name).write_bytes(data)
+    server, url = serve(root)
+    yield {standard: Web(root, url, f"{standard}/", list(PACKAGE_PAGES)) for standard in PACKAGE_COMPLETION}
     server.shutdown()
 
 

@@ -15,13 +15,13 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from lxml import etree
 from playwright.sync_api import expect
 
 from tests.lms.runtime_support import (
     ANSWER_TEXTS,
     COURSE_IRI,
     LRS,
-    PAGES,
     SESSION_EXT,
     TITLES,
     TOKEN,
@@ -29,6 +29,7 @@ from tests.lms.runtime_support import (
     answer_quiz,
     lms_web,  # noqa: F401 (fixture)
     lrs,  # noqa: F401 (fixture)
+    package_web,  # noqa: F401 (fixture)
 )
 from tests.site.conftest import browser  # noqa: F401 (fixture: the site tests' Chromium)
 
@@ -45,7 +46,7 @@ MASTERY = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
 def launch_url(web: Web, store: LRS, fetch: str) -> str:
     query = urlencode({"endpoint": store.url + "lrs/", "fetch": fetch, "registration": store.registration,
                        "activityId": ACTIVITY, "actor": json.dumps(ACTOR)})
-    return f"{web.site_url}{PAGES[0]}?{query}"
+    return f"{web.launch}?{query}"
 
 
 def wait_for_verbs(store: LRS, count: int, timeout: float = 10.0) -> list[str]:
@@ -91,8 +92,19 @@ def check_statement(st: dict[str, Any], store: LRS, session_id: str) -> None:
     assert CMI5 in [c["id"] for c in context["contextActivities"]["category"]]
 
 
-def test_cmi5_statements_order_context_and_hosts(browser: Any, lms_web: Web, lrs: LRS) -> None:  # noqa: F811 (fixtures)
-    lms_web.configure(rule="mastery", standard="cmi5")
+@pytest.mark.parametrize("source", ["site", "package"])
+def test_cmi5_statements_order_context_and_hosts(browser: Any, lms_web: Web, package_web: dict[str, Web],  # noqa: F811
+                                                 lrs: LRS, source: str) -> None:  # noqa: F811
+    """Module 1 as the built site (lms-config.json beside it) and as the AU of the cmi5 package
+    (its url from cmi5.xml, its own lms-config.json: rule mastery at 80)."""
+    if source == "site":
+        web = lms_web
+        web.configure(rule="mastery", standard="cmi5")
+    else:
+        web = package_web["cmi5"]
+        structure = etree.parse(str(web.site / "cmi5.xml"))
+        first_au = structure.find("{*}au/{*}url")
+        assert first_au is not None and web.site_url + first_au.text == web.launch
     fetch = lrs.new_session(mastery=0.8)
     first_session = lrs.session_id
 
@@ -107,7 +119,7 @@ def test_cmi5_statements_order_context_and_hosts(browser: Any, lms_web: Web, lrs
         answer_quiz(page, all_right=True)  # 100 %: passed, and (rule mastery) completed
         wait_for_verbs(lrs, 4)
 
-    requests, errors = play(browser, lms_web, lrs, fetch, visit)
+    requests, errors = play(browser, web, lrs, fetch, visit)
     assert errors == []
     verbs = lrs.verbs()
     assert verbs == ["initialized", "failed", "completed", "passed", "terminated"], verbs
@@ -133,7 +145,7 @@ def test_cmi5_statements_order_context_and_hosts(browser: Any, lms_web: Web, lrs
     assert lrs_calls and all(h.get("authorization") == f"Basic {TOKEN}" for _, _, h in lrs_calls)
     # Only the AU's own origin and the LRS were contacted: not the returnURL's host, nothing else.
     hosts = {urlsplit(u).netloc for u in requests if not u.startswith(("about:", "data:"))}
-    assert hosts == {urlsplit(lms_web.url).netloc, urlsplit(lrs.url).netloc}, hosts
+    assert hosts == {urlsplit(web.url).netloc, urlsplit(lrs.url).netloc}, hosts
     # Nothing about the answers reached the LRS: statements and state documents alike.
     sent = json.dumps(lrs.statements) + b"".join(lrs.states.values()).decode()
     assert not [t for t in ANSWER_TEXTS if t in sent]
@@ -151,7 +163,7 @@ def test_cmi5_statements_order_context_and_hosts(browser: Any, lms_web: Web, lrs
         expect(page.locator("article h1")).to_have_text(TITLES[-1])
         answer_quiz(page, all_right=True)
 
-    _, errors = play(browser, lms_web, lrs, fetch, resume)
+    _, errors = play(browser, web, lrs, fetch, resume)
     assert errors == []
     assert lrs.verbs() == ["initialized", "terminated"]
     for st in lrs.statements:

@@ -24,6 +24,7 @@ from tests.lms.runtime_support import (
     Web,
     answer_quiz,
     lms_web,  # noqa: F401 (fixture)
+    package_web,  # noqa: F401 (fixture)
 )
 from tests.site.conftest import browser  # noqa: F401 (fixture: the site tests' Chromium)
 
@@ -66,7 +67,7 @@ class Player:
         self.frame = self.page.frame_locator("#content")
 
     def launch(self, cmi: dict[str, Any] | None = None) -> None:
-        self.page.evaluate("([s, u, c]) => lms.launch(s, u, c)", [self.standard, self.web.site_url + PAGES[0], cmi])
+        self.page.evaluate("([s, u, c]) => lms.launch(s, u, c)", [self.standard, self.web.launch, cmi])
         expect(self.frame.locator("article h1")).to_have_text(TITLES[0])
         self.wait_for_calls(self.names["init"])
 
@@ -114,17 +115,25 @@ def _privacy(player: Player, cmi: dict[str, Any]) -> None:
     assert value(cmi, "cmi.interactions") in ({}, []), "no interactions are reported"
 
 
+@pytest.mark.parametrize("source", ["site", "package"])
 @pytest.mark.parametrize("standard", ["scorm12", "scorm2004"])
-def test_a_module_played_under_scorm_again(browser: Any, lms_web: Web, standard: str) -> None:  # noqa: F811 (fixtures)
-    """Rule all-lessons-viewed with mastery 80 (SCORM 1.2), or mastery (SCORM 2004)."""
-    lms_web.configure(rule="all-lessons-viewed" if standard == "scorm12" else "mastery",
-                      standard=standard)
-    player = Player(browser, lms_web, standard)
+def test_a_module_played_under_scorm_again(browser: Any, lms_web: Web, package_web: dict[str, Web],  # noqa: F811
+                                           standard: str, source: str) -> None:
+    """Rule all-lessons-viewed with mastery 80 (SCORM 1.2), or mastery (SCORM 2004): the built
+    site with lms-config.json beside it, and the SCO of the package `course package` writes
+    (its own lms-config.json, from completion: in course.yaml; its pages are files)."""
+    if source == "site":
+        web = lms_web
+        web.configure(rule="all-lessons-viewed" if standard == "scorm12" else "mastery", standard=standard)
+    else:
+        web = package_web[standard]
+    pages = web.pages
+    player = Player(browser, web, standard)
     n = player.names
     player.launch()
     first = player.cmi()
-    assert value(first, n["location"]) == PAGES[0]
-    assert player.state(first)["s"] == [PAGES[0]]
+    assert value(first, n["location"]) == pages[0]
+    assert player.state(first)["s"] == [pages[0]]
     if standard == "scorm12":
         assert value(first, n["status"]) == "incomplete"
     else:
@@ -133,10 +142,10 @@ def test_a_module_played_under_scorm_again(browser: Any, lms_web: Web, standard:
         assert value(first, "cmi.progress_measure") == "0.1667"
 
     # Read every page of the module by its links: one session, no Finish in between.
-    for page, title in zip(PAGES[1:], TITLES[1:], strict=True):
+    for page, title in zip(pages[1:], TITLES[1:], strict=True):
         player.next_page(title)
         cmi = player.wait_for(n["location"], page)
-    assert player.state(cmi)["s"] == PAGES
+    assert player.state(cmi)["s"] == pages
     assert player.calls().get(n["finish"], 0) == 0 and player.calls()[n["init"]] == 1
     if standard == "scorm12":
         assert value(cmi, n["status"]) == "completed"  # every page seen; not yet judged
@@ -164,7 +173,7 @@ def test_a_module_played_under_scorm_again(browser: Any, lms_web: Web, standard:
         assert value(cmi, n["completion"]) == "completed"
         assert (value(cmi, "cmi.score.scaled"), value(cmi, "cmi.score.raw")) == ("1", "100")
     state = player.state(cmi)
-    assert (state["q"], state["a"], state["l"]) == (100, True, PAGES[-1])
+    assert (state["q"], state["a"], state["l"]) == (100, True, pages[-1])
     _privacy(player, cmi)
 
     # Leave: the runtime finishes the session, suspended, with its time.
@@ -184,9 +193,9 @@ def test_a_module_played_under_scorm_again(browser: Any, lms_web: Web, standard:
     expect(player.frame.locator(".course-progress__text")).to_have_text("All 6 pages seen")
     link.click()
     expect(player.frame.locator("article h1")).to_have_text(TITLES[-1])
-    cmi = player.wait_for(n["location"], PAGES[-1])
+    cmi = player.wait_for(n["location"], pages[-1])
     state = player.state(cmi)
-    assert state["s"][-1] == PAGES[-1] and sorted(state["s"]) == sorted(PAGES)
+    assert state["s"][-1] == pages[-1] and sorted(state["s"]) == sorted(pages)
     assert state["q"] == 100
     if standard == "scorm12":
         assert value(cmi, n["status"]) == "passed"

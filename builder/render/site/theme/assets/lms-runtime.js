@@ -99,8 +99,10 @@
     return href.slice(ROOT.length).replace(/(^|\/)index\.html$/, "$1");
   }
 
+  var HREFS = {}; // page key -> the URL the built pages link (a folder, or a file in offline builds and packages)
+
   function hrefOf(key) {
-    // Offline builds link files, hosted builds folders; a folder URL ends with "/".
+    if (HREFS[key]) return HREFS[key];
     var url = new URL(key, ROOT).href;
     if (location.protocol === "file:" && (key === "" || /\/$/.test(key))) url += "index.html";
     return url;
@@ -170,8 +172,11 @@
     }
     var modules = [];
     ((data && data.modules) || []).forEach(function (m) {
-      var pages = (m.pages || []).map(function (p) { return keyOf(new URL(p, ROOT).href); })
-        .filter(function (k) { return k !== null; });
+      var pages = (m.pages || []).map(function (p) {
+        var href = new URL(p, ROOT).href, key = keyOf(href);
+        if (key !== null) HREFS[key] = href;
+        return key;
+      }).filter(function (k) { return k !== null; });
       if (pages.length) modules.push({ title: decodeText(m.title), pages: pages, folder: folderOf(pages[0]) });
     });
     return modules;
@@ -706,6 +711,7 @@
       delete data.startedAt;
       delete data.within;
       delete data.live;
+      delete data.launched;
       saveSession(data);
     } else {
       this.lms.commit(this.state);
@@ -883,9 +889,12 @@
     var key = keyOf(location.href);
     var status = await lms.start();
     if (!status) return; // an LMS is there but will not talk: leave the page alone, store nothing
-    var config = normaliseConfig(found.config !== undefined ? found.config : await loadConfig(), modules, key);
-    var loaded = lms.load();
+    var raw = found.config !== undefined ? found.config : await loadConfig();
     var data = sessionData();
+    // The module this session is about: where it was launched (a later page may be the help page).
+    var config = normaliseConfig(raw, modules, status === "continued" && data.launched ? data.launched : key);
+    if (status === "new" || !data.launched) data.launched = config.pages[0];
+    var loaded = lms.load();
     if (status === "new" || !data.startedAt) data.startedAt = Date.now();
     data.live = true;
     delete data.within;
