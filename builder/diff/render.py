@@ -389,7 +389,7 @@ def html_page(report: Report, *, for_print: bool = False, author: str = "", buil
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{html.escape(doc_title)}</title>\n{meta}"
             f'<meta name="generator" content="course builder">\n<style>\n{css}\n</style>\n</head>\n'
-            f'<body class="doc-changes">\n{_html_body(blocks)}\n</body>\n</html>\n')
+            f'<body class="doc-changes">\n<main>\n{_html_body(blocks)}\n</main>\n</body>\n</html>\n')
 
 
 # -- JSON -------------------------------------------------------------------------------------

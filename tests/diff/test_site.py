@@ -109,3 +109,15 @@ def test_in_a_browser_the_edit_button_opens_the_source_and_nothing_is_fetched(si
     finally:
         server.shutdown()
     # open_page checks, when the test ends, that every request went to `url`.
+
+
+@pytest.mark.browser
+def test_the_html_report_passes_axe(repo: Path, tmp_path: Path, open_page) -> None:  # type: ignore[no-untyped-def]
+    from tests.site.support import axe_violations
+
+    out = tmp_path / "changes.html"
+    assert run_cli("diff", "v1", "v2", "--format", "html", "--out", str(out), "--root", str(repo)).code == 0
+    page = open_page(out.as_uri())
+    page.goto(out.as_uri())
+    assert page.get_by_role("heading", level=1).inner_text().startswith("What changed: Fixture Course")
+    assert axe_violations(page) == []
