@@ -27,6 +27,7 @@ from builder.model.project import Project
 from builder.model.surveys import load_surveys
 from builder.model.where import Where
 
+EVAL_UNMATCHED = register("eval.unmatched", "Nobody after the course matches anybody before it.", "warning")
 EVAL_NO_SURVEYS = register("eval.no-surveys", "Survey results for a course without quizzes/surveys.yaml.")
 EVAL_DUPLICATE_FILES = register("eval.duplicate-across-files",
                                 "The same participant in two files of the same phase.")
@@ -140,5 +141,13 @@ def evaluate(project: Project, sources: list[Source], form_id: str = "pre-post",
         ev.diagnostics = sort_unique(diags)
         return ev
     ev.analysis = analyse(project, inst, attempts, min_group)
+    a = ev.analysis
+    if a.matched == 0 and a.counts["pre"] and a.counts["post"]:
+        post = next(x.where for x in attempts if x.phase == "post")
+        diags.append(diag(EVAL_UNMATCHED, Where(post.path, 1, 1),
+                          f"none of the {a.counts['post']} people after the course matches one of the "
+                          f"{a.counts['pre']} before it, so there is no before-and-after change",
+                          "people are matched by e-mail or ID number (Moodle), id (Canvas) or the participant "
+                          "code (paper): use the same kind of file, or the same codes, for both tests"))
     ev.diagnostics = sort_unique(diags + flag_diagnostics(inst, ev.analysis.flags))
     return ev

@@ -207,3 +207,14 @@ def test_report_does_not_depend_on_the_salt(project: Project) -> None:
 def test_source_names(spec: str, phase: str | None, variant: str | None) -> None:
     src = Source.parse(spec)
     assert (src.phase, src.variant) == (phase, variant)
+
+
+def test_nobody_matched_is_said(project: Project, tmp_path: Path) -> None:
+    """Moodle identifies people by e-mail, Canvas by its id: the two never match, and the run says so."""
+    cohort = syn.simulate(project, n=10, seed=12)
+    (tmp_path / "pre.csv").write_bytes(syn.moodle_responses(cohort, "pre", "A"))
+    (tmp_path / "post.csv").write_bytes(syn.canvas_student_analysis(cohort, "post", "B"))
+    ev = evaluate(project, [Source.parse(str(tmp_path / "pre.csv")), Source.parse(str(tmp_path / "post.csv"))])
+    assert ev.analysis is not None and ev.analysis.matched == 0
+    (unmatched,) = [d for d in ev.diagnostics if d.code == "eval.unmatched"]
+    assert unmatched.where.path.endswith("post.csv") and "none of the 10 people" in unmatched.message
