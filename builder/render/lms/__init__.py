@@ -14,8 +14,9 @@ another host.
 
 Who gets them: organisers and facilitators, like the quiz exports (the cartridge's quizzes
 hold answer keys): only a facilitator build writes them, into `downloads/lms/`, and
-`course package --format …` writes one on request. Bytes depend only on the sources (and
-SOURCE_DATE_EPOCH for the zip dates).
+`course package --format …` writes one on request. Bytes depend only on the sources and the
+build date (the About page's "Built on" and the zip entries' dates: both from
+SOURCE_DATE_EPOCH when it is set).
 """
 
 from __future__ import annotations
