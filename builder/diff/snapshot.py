@@ -116,8 +116,8 @@ def question_key(q: Any) -> dict[str, Any]:
     if t == "short_answer":
         accepted = sorted(_words(a) for a in q.accepted)
         return {"text": " | ".join(accepted) + (" (case matters)" if q.case_sensitive else "")}
-    if t == "matching":
-        return {"text": "; ".join(f"{_words(p.left)} = {_words(p.right)}" for p in q.pairs)}
+    if t == "matching":  # pairs are a set: their order in the file is not part of the key
+        return {"text": "; ".join(sorted(f"{_words(p.left)} = {_words(p.right)}" for p in q.pairs))}
     if t == "ordering":
         return {"text": " > ".join(_words(i) for i in q.items)}
     return {"text": ""}

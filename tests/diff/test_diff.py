@@ -272,3 +272,45 @@ def test_each_change_names_the_editions_it_reaches(tmp_path: Path) -> None:
 
 
 BANK_PATH = "quizzes/01-first-steps.yaml"
+
+
+def test_keys_by_question_type(tmp_path: Path) -> None:
+    """Reordered matching pairs keep the key; another accepted answer, another order, options
+    moved to other letters change it."""
+    root = v1_course(tmp_path)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "one")
+    bank = root / BANK_PATH
+    text = bank.read_text()
+    # M1.Q05 (matching): swap two pairs. M1.Q04 (short answer): one more accepted answer.
+    # M1.Q06 (ordering): another order. M1.Q01 (single): the correct option moves from B to A.
+    text = text.replace("""      - left: Open question
+        right: '"What was that like?"'
+      - left: Reflecting
+        right: '"You sound worried."'
+""", """      - left: Reflecting
+        right: '"You sound worried."'
+      - left: Open question
+        right: '"What was that like?"'
+""")
+    text = text.replace("accepted: [stigma, stigmas]", "accepted: [stigma, stigmas, stigmatisation]")
+    text = text.replace("      - Ask how they are\n      - Listen\n", "      - Listen\n      - Ask how they are\n")
+    text = text.replace("""      - text: Are you OK?
+        feedback: This can be answered with yes or no.
+      - text: How have things been for you lately?
+        correct: true
+        feedback: It invites the person to say more.
+""", """      - text: How have things been for you lately?
+        correct: true
+        feedback: It invites the person to say more.
+      - text: Are you OK?
+        feedback: This can be answered with yes or no.
+""")
+    bank.write_text(text)
+    commit(root, "two")
+    data = json.loads(run_cli("diff", "HEAD~1", "HEAD", "--format", "json", "--root", str(root)).out)
+    assert data["key_changes"] == ["M1.Q01", "M1.Q04", "M1.Q06"]
+    assert "M1.Q05" not in {c["id"] for c in data["changes"] if c["key_changed"]}
+    [q1] = [c for c in data["changes"] if c["id"] == "M1.Q01"]
+    assert {"field": "answer key", "old": "B: How have things been for you lately?",
+            "new": "A: How have things been for you lately?", "hunks": [], "more": 0} in q1["details"]
