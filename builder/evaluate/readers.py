@@ -70,6 +70,7 @@ _CANVAS_QUESTION = re.compile(r"^(\d+):\s?(.*)$", re.S)
 MOODLE_IDENTITY = ("Email address", "ID number", "Username")
 MOODLE_FINISHED = ("finished",)
 MOODLE_FOOTERS = ("overall average",)
+NOT_GRADED = ("requires grading", "not yet graded", "needs grading")
 
 
 @dataclass(frozen=True)
@@ -372,6 +373,11 @@ def _moodle_answer(table: Table, r: int, row: list[str], q: Question, c: dict[st
         cell = row[c["mark"]]
         if cell in UNANSWERED:
             return Answer(0.0, False, chosen) if chosen is None else Answer(q.score(chosen), True, chosen)
+        if cell.casefold() in NOT_GRADED:
+            reading.diagnostics.append(diag(
+                EVAL_SKIPPED, table.where(r, c["mark"]), f"{q.qid}: '{cell}': counted as no points",
+                "grade the attempt in Moodle, then download the report again"))
+            return Answer(0.0, True, chosen)
         mark = _number(cell)
         top = maximum or 0.0
         if mark is None or top <= 0 or mark < 0 or mark > top + 1e-9:

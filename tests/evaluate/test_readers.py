@@ -248,6 +248,15 @@ def test_mark_out_of_range(tmp_path: Path, cohort: syn.Cohort) -> None:
     assert [(d.where.line, d.where.col) for d in bad] == [(3, col + 1), (6, col + 1)]
 
 
+def test_moodle_not_yet_graded_is_a_warning(tmp_path: Path, cohort: syn.Cohort) -> None:
+    rows = _rows(syn.moodle_grades_csv(cohort, "pre", "A"))
+    col = rows[0].index("Q. 4 /1.00")
+    rows[3][col] = "Requires grading"
+    r = _read(tmp_path, cohort.instrument, _write(rows, False, False))
+    assert [(d.code, d.severity, d.where.line) for d in r.diagnostics if d.code != "eval.by-position"] == [
+        ("eval.skipped", "warning", 4)]
+
+
 def test_canvas_points_out_of_range(tmp_path: Path, cohort: syn.Cohort) -> None:
     rows = _rows(syn.canvas_student_analysis(cohort, "post", "B"))
     rows[1][9] = "7"
