@@ -23,7 +23,7 @@ def test_the_workflow_posts_the_markdown_report_on_content_pull_requests() -> No
     assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
     checkout = job["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 0
-    [report] = [s for s in job["steps"] if "course diff" in s.get("run", "")]
+    [report] = [s for s in job["steps"] if "--format markdown" in s.get("run", "")]
     assert report["env"] == {"BASE_REF": "${{ github.base_ref }}"}
     [line] = [x.strip() for x in report["run"].splitlines() if x.strip().startswith("course diff")]
     argv = shlex.split(line.replace("${BASE_REF}", "main"))
@@ -34,3 +34,11 @@ def test_the_workflow_posts_the_markdown_report_on_content_pull_requests() -> No
     script = post["with"]["script"]
     assert "updateComment" in script and "createComment" in script and "<!-- course diff report -->" in script
     assert 'echo "<!-- course diff report -->"' in report["run"]
+    # The PDF for facilitators, after the comment, as the run's artifact.
+    [pdf] = [s for s in job["steps"] if "--format pdf" in s.get("run", "")]
+    args = build_parser().parse_args(shlex.split(pdf["run"].replace("${BASE_REF}", "main"))[1:])
+    assert (args.old, args.new, args.format, str(args.out)) == ("origin/main", "HEAD", "pdf", "what-changed.pdf")
+    [upload] = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["path"] == "what-changed.pdf"
+    steps = job["steps"]
+    assert steps.index(post) < steps.index(pdf) < steps.index(upload)
