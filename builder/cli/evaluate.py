@@ -86,6 +86,10 @@ def run(args: argparse.Namespace) -> int:
         sources = [Source.parse(s) for s in args.results]
     except SourceError as e:
         raise UsageError(str(e)) from None
+    seen = [s.path.resolve() for s in sources]
+    twice = sorted({str(p) for p in seen if seen.count(p) > 1})
+    if twice:
+        raise UsageError(f"{', '.join(twice)} given more than once")
     cwd = Path.cwd()
     ev = evaluate(project, sources, form.id, args.min_group,
                   shown=lambda p: shown(p.resolve(), cwd) if p.exists() else str(p))

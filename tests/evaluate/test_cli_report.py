@@ -174,6 +174,7 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert _evaluate(tmp_path, "during=x.csv")[0] == 2
     assert _evaluate(tmp_path, "x.csv", "--form", "nope")[0] == 2
     assert _evaluate(tmp_path, "x.csv", "--min-group", "1")[0] == 2
+    assert _evaluate(tmp_path, str(EXAMPLE_FILES[0]), f"pre={EXAMPLE_FILES[0]}")[0] == 2  # the same file twice
 
 
 def test_phase_unknown_is_an_error(project: Project, tmp_path: Path) -> None:
