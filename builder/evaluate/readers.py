@@ -10,7 +10,8 @@ report, each downloaded as CSV or Excel). Both start with the identity columns t
 (mark out of the slot's maximum), and ends with an "Overall average" row. The Responses
 report has "Response 1", "Response 2", ... and, when the teacher ticks them, "Question 1"
 (the question text) and "Right answer 1" beside each. A question not answered shows "-";
-a multiple-response answer lists the options ticked, separated by "; ".
+a multiple-response answer lists the options ticked, separated by "; " (summarise_response in
+Moodle's question/type/multichoice/question.php, which writes each option through html_to_text).
 
 Canvas "Student Analysis" CSV (Canvas classic quizzes, Quiz Statistics > Student Analysis;
 the columns are those of canvas-lms app/models/quizzes/quiz_statistics/student_analysis.rb):
