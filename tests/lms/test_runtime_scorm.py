@@ -250,3 +250,39 @@ def test_a_broken_lms_api_never_breaks_the_page(browser: Any, lms_web: Web) -> N
     expect(player.frame.locator("article h1")).to_have_text(TITLES[-2])
     player.page.evaluate("lms.close()")
     player.finish()
+
+
+def test_hiding_the_page_commits_without_finishing(browser: Any, lms_web: Web) -> None:  # noqa: F811 (fixtures)
+    """visibilitychange to hidden (the learner switches tab or app): the data reaches the LMS
+    (Commit), and the session goes on."""
+    lms_web.configure(standard="scorm2004")
+    player = Player(browser, lms_web, "scorm2004")
+    player.launch()
+    commits = player.calls()["Commit"]
+    frame = player.page.frame(url=re.compile(re.escape(lms_web.site_url)))
+    assert frame is not None
+    frame.evaluate("""() => {
+        Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+        document.dispatchEvent(new Event('visibilitychange')); }""")
+    player.wait_for_calls("Commit", commits + 1)
+    assert player.calls().get("Terminate", 0) == 0
+    player.close()
+    player.finish()
+
+
+def test_the_api_is_found_through_the_opener(browser: Any, lms_web: Web) -> None:  # noqa: F811 (fixtures)
+    """An LMS that opens the module in a new window: the API is on the opener (ADL's discovery
+    looks there after the parents)."""
+    lms_web.configure(standard="scorm12")
+    player = Player(browser, lms_web, "scorm12")
+    player.page.evaluate("lms.launch('scorm12', 'about:blank', null)")
+    with player.context.expect_page() as popup_info:
+        player.page.evaluate("u => { window.popup = window.open(u, 'course'); }", lms_web.launch)
+    popup = popup_info.value
+    expect(popup.locator("article h1")).to_have_text(TITLES[0])
+    player.wait_for_calls("LMSInitialize")
+    cmi = player.wait_for("cmi.core.lesson_location", PAGES[0])
+    assert value(cmi, "cmi.core.lesson_status") == "incomplete"
+    popup.close()  # the learner closes the window: the session is finished
+    player.wait_for_calls("LMSFinish")
+    player.finish()
