@@ -24,6 +24,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="moodle | gift | aiken | qti12 | qti21 | cc11 | json | csv")
     p.add_argument("--module", help="one module (id, number or folder); default all")
     p.add_argument("--form", help="a form from quizzes/forms.yaml instead of the banks")
+    p.add_argument("--edition", help="the edition (course.yaml `editions:`; default: default_edition)")
     p.add_argument("--out", type=Path,
                    help=f"output file or folder, relative to the project (default: {DEFAULT_OUT}/, git-ignored)")
 
@@ -48,8 +49,11 @@ def run(args: argparse.Namespace) -> int:
     if args.module and args.form:
         raise UsageError("use --module or --form, not both")
     result = checked(args.root, "export", report="errors", left="; nothing was written")
-    project = result.project
-    assert project is not None
+    assert result.project is not None
+    from builder.cli.build import resolve_edition
+    from builder.model.editions import for_edition
+
+    project = for_edition(result.project, resolve_edition(result.project, args.edition))
     coll: Collection
     if args.form:
         form = find_form(project, args.form)

@@ -25,6 +25,7 @@ CHOICES = ("scorm12", "scorm2004", "cmi5", "cc", "all")
 def add_arguments(p: argparse.ArgumentParser, root: Path | None = None) -> None:
     p.add_argument("--format", dest="package_format", required=True, help=" | ".join(CHOICES))
     p.add_argument("--region", help=region_help(root))
+    p.add_argument("--edition", help="the edition (course.yaml `editions:`; default: default_edition)")
     p.add_argument("--out", type=Path,
                    help=f"output file or folder, relative to the project (default: {DEFAULT_OUT}/, git-ignored)")
 
@@ -39,11 +40,15 @@ def run(args: argparse.Namespace) -> int:
     formats = list(FORMATS) if fmt == "all" else [fmt]
     started = time.monotonic()
     result = checked(args.root, "package", report="errors", left="; nothing was written")
-    project = result.project
-    assert project is not None
-    region = resolve_region(project, args.region)
+    assert result.project is not None
+    from builder.cli.build import resolve_edition
+    from builder.model.editions import default_region, for_edition
+
+    edition = resolve_edition(result.project, args.edition)
+    project = for_edition(result.project, edition)
+    region = resolve_region(project, args.region or (default_region(project, edition) if edition else None))
     opts = BuildOptions(region=region, audience="facilitator", paper=BuildOptions.paper_for(region),
-                        pdf=False, build_date=build_date())
+                        pdf=False, build_date=build_date(), edition=edition)
     try:
         packages = build_packages(project, opts, formats)
     except RenderError as e:

@@ -37,6 +37,7 @@ def add_arguments(p: argparse.ArgumentParser, root: Path | None = None) -> None:
     p.add_argument("--paper", choices=["a4", "letter"], default=None,
                    help="paper size (default: the usual paper of the region: letter for us, ca)")
     p.add_argument("--region", help=region_help(root))
+    p.add_argument("--edition", help="the edition (course.yaml `editions:`; default: default_edition)")
     p.add_argument("--out", type=Path,
                    help=f"output file or folder (default: {DEFAULT_OUT}/ in the project, git-ignored)")
 
@@ -46,9 +47,13 @@ def run(args: argparse.Namespace) -> int:
     from builder.render.print.documents import SelectError, select
 
     result = checked(args.root, "print", report="all")
-    project = result.project
-    assert project is not None
-    region = resolve_region(project, args.region)
+    assert result.project is not None
+    from builder.cli.build import resolve_edition
+    from builder.model.editions import default_region, for_edition
+
+    edition = resolve_edition(result.project, args.edition)
+    project = for_edition(result.project, edition)
+    region = resolve_region(project, args.region or (default_region(project, edition) if edition else None))
     what = (args.what or "workbook").strip()
     if what == "list":
         return _list(project, region)
@@ -63,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
     paper = args.paper or BuildOptions.paper_for(region)
     opts = BuildOptions(region=region, audience="facilitator", paper=paper, jobs=getattr(args, "jobs", 0) or 0,
-                        build_date=build_date(), revision=source_revision(project.root))
+                        build_date=build_date(), revision=source_revision(project.root), edition=edition)
     if args.out is None:
         out = project.root / DEFAULT_OUT
     else:

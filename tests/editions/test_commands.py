@@ -1,0 +1,47 @@
+"""`course export`, `course package` and `course print` read one edition (default: the
+course's default edition): its questions only, its vocabulary, its name."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.editions.course import edition_course
+from tests.helpers import run_cli
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return edition_course(tmp_path_factory.mktemp("editions"))
+
+
+def test_quiz_exports_hold_the_editions_questions_only(course: Path, tmp_path: Path) -> None:
+    texts = {}
+    for edition in ("workplace", "school", None):
+        out = tmp_path / f"{edition}.txt"
+        run = run_cli("export", "quizzes", "--root", str(course), "--format", "gift", "--module", "M1",
+                      "--out", str(out), *(["--edition", edition] if edition else []))
+        assert run.code == 0, run.out + run.err
+        texts[edition] = out.read_text(encoding="utf-8")
+    assert "WORKONLY Your employee assistance programme" in texts["workplace"]
+    assert "WORKONLY" not in texts["school"] and "WORKONLY" not in texts[None]  # the default edition: community
+    assert "Which of these is an open question?" in texts["school"]
+
+
+def test_a_package_names_its_edition_and_holds_its_text_only(course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "school-cc.imscc"
+    run = run_cli("package", "--root", str(course), "--format", "cc", "--edition", "school", "--out", str(out))
+    assert run.code == 0, run.out + run.err
+    with zipfile.ZipFile(out) as zf:
+        text = "\n".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist())
+    assert "the safeguarding lead" in text and "SCHOOLONLY Maya" in text
+    assert "WORKONLY" not in text and "COMMUNITYONLY" not in text and ":term[" not in text
+
+
+def test_an_unknown_edition_is_a_usage_error(course: Path, tmp_path: Path) -> None:
+    for argv in (["export", "quizzes", "--format", "gift"], ["package", "--format", "cc"], ["print", "card"]):
+        run = run_cli(*argv, "--root", str(course), "--edition", "office", "--out", str(tmp_path / "x"))
+        assert run.code == 2 and "no edition 'office' in curriculum/course.yaml (editions: school, workplace, " \
+            "community)" in run.err, (argv, run.err)
