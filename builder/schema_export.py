@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from builder.model import schema
+from builder.model.surveys import Surveys
 
 SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
     "course.schema.json": (schema.Course, "curriculum/course.yaml"),
@@ -21,6 +22,7 @@ SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
     "lesson-front-matter.schema.json": (schema.LessonMeta, "front matter of modules/*/*.md"),
     "quiz.schema.json": (schema.QuizBank, "quizzes/NN-*.yaml"),
     "forms.schema.json": (schema.Forms, "quizzes/forms.yaml"),
+    "surveys.schema.json": (Surveys, "quizzes/surveys.yaml"),
 }
 
 

@@ -103,6 +103,8 @@ def _yaml_files(root: Path) -> list[tuple[str, object]]:
             out.append(("lesson-front-matter.schema.json", yaml.safe_load(front or "")))
     for q in sorted((root / "quizzes").glob("[0-9]*.yaml")):
         out.append(("quiz.schema.json", yaml.safe_load(q.read_text())))
+    if (root / "quizzes" / "surveys.yaml").is_file():
+        out.append(("surveys.schema.json", yaml.safe_load((root / "quizzes" / "surveys.yaml").read_text())))
     return out
 
 
@@ -110,7 +112,7 @@ def test_generated_json_schema_accepts_the_course_and_rejects_mistakes(tmp_path:
     run = run_cli("schema", "--root", str(tmp_path), "--out", "schema")
     assert run.code == 0
     schemas = {p.name: json.loads(p.read_text()) for p in (tmp_path / "schema").glob("*.json")}
-    assert len(schemas) == 7
+    assert len(schemas) == 8
     # An independent validator (jsonschema) must accept every real file ...
     for name, data in _yaml_files(REPO / "tests/fixtures/curricula/minimal") + _yaml_files(REPO):
         jsonschema.validate(json.loads(json.dumps(data, default=str)), schemas[name])
