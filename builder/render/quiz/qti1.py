@@ -18,12 +18,17 @@ backup/cc/entity11.quiz.class.php at 2c709bbb752f28b6763f8282bfd8ecca27360a9d):
   without it every multiple-response question scores 0. So every `varequal` of a
   multiple-response item says `case="Yes"` (the QTI 1.2 default is "No"; option idents have
   no letter case to compare anyway).
-- `get_defaultgrade` reads `cc_weighting` with `(int)`, so 0.25 becomes 0 marks: every
-  weighting is a whole number (see `cc_weight`).
+- `get_defaultgrade` reads `cc_weighting` with `(int)`, so 0.25 becomes 0 marks, and takes
+  only 0-99 (anything else becomes 1): every weighting is a whole number from 1 to 99. A
+  split matching or ordering question needs its points shared among its parts, so each
+  assessment's marks are its questions' points times a whole factor (`cc_scale`: the least
+  common multiple of the part counts) whenever that stays within 99: then every question
+  keeps exactly its share of the quiz. Otherwise parts are rounded to whole marks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Literal
 
@@ -109,6 +114,18 @@ def cc_weight(points: float) -> int:
     """A Common Cartridge `cc_weighting`: a whole number of marks, at least 1 (Moodle keeps
     only the integer part)."""
     return max(1, math.floor(points + 0.5))
+
+
+def cc_scale(section: Section) -> int:
+    """The factor that makes every split part a whole number of marks (module doc), or 1
+    when the largest weight would pass Moodle's 99."""
+    parts = [len(_pairs(i)[0]) for i in section.items if i.kind in ("matching", "ordering")]
+    if not parts:
+        return 1
+    k = math.lcm(*parts)
+    if all(float(i.points).is_integer() for i in section.items) and k * max(i.points for i in section.items) <= 99:
+        return k
+    return 1
 
 
 def _item(parent: etree._Element, item: Item, ident: str, profile: Profile, kind: str,
@@ -224,10 +241,10 @@ def _pairs(item: Item) -> tuple[list[tuple[Choice, str]], tuple[Choice, ...], st
     return [(left, "r" + left.key[1:]) for left in item.lefts], item.rights, ""
 
 
-def _render_matching(parent: etree._Element, item: Item, profile: Profile, out: Export) -> None:
+def _render_matching(parent: etree._Element, item: Item, profile: Profile, out: Export, scale: int = 1) -> None:
     rows, answers, note = _pairs(item)
     if profile == "cc":
-        _render_split(parent, item, rows, answers, out)
+        _render_split(parent, item, rows, answers, out, scale)
         return
     if note:
         out.lose(item, note)
@@ -254,21 +271,26 @@ def exact_shares(total: int, n: int) -> list[str]:
 
 
 def _render_split(parent: etree._Element, item: Item, rows: list[tuple[Choice, str]],
-                  answers: tuple[Choice, ...], out: Export) -> None:
-    """Common Cartridge has no matching: one single-choice question per left-hand item."""
+                  answers: tuple[Choice, ...], out: Export, scale: int = 1) -> None:
+    """Common Cartridge has no matching: one single-choice question per left-hand item.
+    `item.points` is already multiplied by the assessment's `scale` (cc_scale)."""
     what = ("one per item, asking its position (Step 1, Step 2, …)" if item.kind == "ordering"
             else "one per left-hand entry")
     # Whole-number weights only (Moodle truncates 0.25 to 0): each part is worth the
-    # question's points shared equally, rounded to whole marks and at least 1.
+    # question's (scaled) points shared equally; exact with the assessment's scale,
+    # otherwise rounded to whole marks and at least 1.
     points = cc_weight(item.points / len(rows))
     total = points * len(rows)
     marks = f"{points} mark{'s' if points != 1 else ''}"
-    out.lose(item, f"split into {len(rows)} single-choice questions, {what}: CC 1.1 has no "
-                   f"{item.kind} type; each part is worth {marks} (whole marks only), "
-                   f"so the question is worth {total} instead of {fmt_number(item.points)}"
-             if total != item.points else
-             f"split into {len(rows)} single-choice questions, {what}: CC 1.1 has no "
-             f"{item.kind} type; each part is worth {marks}")
+    head = f"split into {len(rows)} single-choice questions, {what}: CC 1.1 has no {item.kind} type; "
+    if total == item.points and scale > 1:
+        out.lose(item, head + f"each part is worth {marks} of the question's {total}: this assessment's "
+                              f"marks are points x {scale}, so every question keeps its share")
+    elif total == item.points:
+        out.lose(item, head + f"each part is worth {marks}")
+    else:
+        out.lose(item, head + f"each part is worth {marks} (whole marks only), so the question is worth "
+                              f"{total} instead of {fmt_number(item.points)}")
     for n, (left, right) in enumerate(rows, start=1):
         stem = item.stem_html + f"<p><strong>{left.html}</strong></p>"
         el, pres, rp = _item(parent, item, f"{item.ident}.{n}", "cc", "single", points, stem)
@@ -291,7 +313,10 @@ def assessment(section: Section, profile: Profile, out: Export, ident: str) -> b
     else:
         _meta(a, [("cc_maxattempts", "1")])
     sec = etree.SubElement(a, f"{{{NS}}}section", ident="root_section")
+    scale = cc_scale(section) if profile == "cc" else 1
     for item in section.items:
+        if scale != 1:  # this assessment's marks: points x scale (cc_scale)
+            item = dataclasses.replace(item, q=item.q.model_copy(update={"points": item.q.points * scale}))
         if profile == "cc" and item.kind not in ("matching", "ordering") and cc_weight(item.points) != item.points:
             out.lose(item, f"points ({fmt_number(item.points)}) rounded to {cc_weight(item.points)}: "
                            "Common Cartridge importers read whole marks only")
@@ -302,7 +327,7 @@ def assessment(section: Section, profile: Profile, out: Export, ident: str) -> b
         elif item.kind == "short_answer":
             _render_short(sec, item, profile)
         elif item.kind in ("matching", "ordering"):
-            _render_matching(sec, item, profile, out)
+            _render_matching(sec, item, profile, out, scale)
         else:
             _render_essay(sec, item, profile, out)
     # Children were created without a namespace: move them into the QTI namespace.

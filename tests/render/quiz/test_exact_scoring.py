@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from lxml import etree
@@ -49,6 +50,27 @@ def moodle_mr_credit(item: etree._Element) -> dict[str, float]:
              for v in sv.getparent().find(f"{QTI1}conditionvar").iter(f"{QTI1}varequal")
              if v.get("case") == "Yes" and v.getparent().tag != f"{QTI1}not"]
     return {k: round(1.0 / len(found), 7) for k in found} if found else {}
+
+
+def _shares_kept(coll: Collection) -> list[bool]:
+    """Per assessment: does every question keep exactly its share of the quiz's marks (its
+    weight, split parts added up, is its points times one factor)? Checked the way Moodle
+    reads the weights: `(int)` of cc_weighting."""
+    points = {i.ident: i.points for i in coll.items()}
+    files = checkers.unzip(one_file(export_format(coll, "cc11")))
+    kept = []
+    for name, data in sorted(files.items()):
+        if not name.endswith("assessment.xml"):
+            continue
+        marks: dict[str, int] = {}
+        for item in etree.fromstring(data).iter(f"{QTI1}item"):
+            ident = item.get("ident")
+            while ident not in points:
+                ident = ident.rsplit(".", 1)[0]
+            marks[ident] = marks.get(ident, 0) + int(_meta(item, "cc_weighting") or "0")
+        factors = {Fraction(m) / Fraction(points[i]).limit_denominator() for i, m in marks.items()}
+        kept.append(len(factors) == 1)
+    return kept
 
 
 def _check_cc(coll: Collection) -> int:
@@ -132,6 +154,8 @@ def _check_canvas_matching(coll: Collection) -> None:
 
 def test_fixture_exports_score_exactly(bank: Collection, form: Collection) -> None:
     assert _check_cc(bank) == 1 and _check_cc(form) >= 1
+    # M1 splits a matching and an ordering question in three: its marks are points x 3.
+    assert _shares_kept(bank) == [True, True] and all(_shares_kept(form))
     assert _check_qti21(bank) == 2  # M1.Q02 (multiple response) and M1.Q05 (matching)
     _check_canvas_matching(bank)
 
@@ -161,5 +185,11 @@ def test_real_course_exports_score_exactly() -> None:
     n_mr = sum(_check_cc(c) for c in colls)
     assert n_mr >= 18  # the issue counted 18 in the course cartridge and 20 in the pre/post one
     assert sum(_check_qti21(c) for c in colls) >= n_mr
+    # Every module keeps exact shares unless its factor would pass Moodle's 99 marks; then
+    # the loss table says what each split question is worth instead.
+    for c in colls:
+        losses = " ".join(lo.what for lo in export_format(c, "cc11").losses)
+        for kept in _shares_kept(c):
+            assert kept or "instead of" in losses
     for c in colls:
         _check_canvas_matching(c)
