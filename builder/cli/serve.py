@@ -40,10 +40,11 @@ class Preview:
     """
 
     def __init__(self, root: Path, *, region: str | None, audience: str, host: str = "127.0.0.1",
-                 port: int = 8000, out: TextIO | None = None) -> None:
+                 port: int = 8000, out: TextIO | None = None, edition: str | None = None) -> None:
         from mkdocs.livereload import LiveReloadServer
 
         self.root = root
+        self.edition = edition  # None: the course's default edition (docs/editions.md)
         self.region = region
         self.audience = audience
         self.out = out or sys.stdout
@@ -101,9 +102,16 @@ class Preview:
             return False
         from builder.render.site import page_cache, prepare_site, run_mkdocs
 
-        region = (self.region or project.course.default_region).lower()
+        from builder.model.editions import default_edition, default_region, for_edition
+
+        edition = self.edition or default_edition(project)
+        if edition and edition not in {e.id for e in project.course.editions}:
+            edition = default_edition(project)  # renamed in course.yaml while the preview runs
+        project = for_edition(project, edition)
+        region = (self.region or (default_region(project, edition) if edition else None)
+                  or project.course.default_region).lower()
         opts = BuildOptions(region=region, audience=self.audience, pdf=False,  # type: ignore[arg-type]
-                            build_date=build_date(), extra={"site_url": self.url})
+                            build_date=build_date(), extra={"site_url": self.url}, edition=edition)
         try:
             folder, _ = prepare_site(project, opts, _planned(project, opts))
             # Its own page cache: the preview's pages (built for its address) are not the site's.
@@ -192,6 +200,7 @@ def add_arguments(p: argparse.ArgumentParser, root: Path | None = None) -> None:
     p.add_argument("--region", help=region_help(root))
     p.add_argument("--audience", choices=["participant", "facilitator"], default="participant")
     p.add_argument("--addr", default="127.0.0.1:8000")
+    p.add_argument("--edition", help="the edition to preview (course.yaml `editions:`; default: default_edition)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -205,8 +214,12 @@ def run(args: argparse.Namespace) -> int:
     if project is None:
         print_text([d for d in diags if d.severity == "error"], 0)
         return 1
-    region = resolve_region(project, args.region)
-    preview = Preview(args.root, region=region, audience=args.audience, host=host, port=int(port))
+    from builder.cli.build import resolve_edition
+    from builder.model.editions import default_region
+
+    edition = resolve_edition(project, args.edition)
+    region = resolve_region(project, args.region or (default_region(project, edition) if edition else None))
+    preview = Preview(args.root, region=region, audience=args.audience, host=host, port=int(port), edition=edition)
     try:
         preview.serve()
     except OSError as e:

@@ -52,13 +52,16 @@ def edition_text(text: str, edition_id: str, vocabulary: dict[str, str]) -> str:
 def for_edition(project: Project, edition_id: str) -> Project:
     """The project as `edition_id` shows it (see the module docstring). Without editions, or
     with edition_id "", the project itself."""
-    if not edition_id or not project.course.editions:
+    if not edition_id or not project.course.editions or project.edition == edition_id:
         return project
+    if project.edition:
+        raise ValueError(f"a copy of edition {project.edition!r} cannot become edition {edition_id!r}")
     ed = edition(project, edition_id)
     if ed is None:
         raise KeyError(edition_id)
     vocab = dict(ed.vocabulary)
     p = copy.copy(project)
+    p.edition = edition_id
     p.course = copy.deepcopy(project.course)
     p.glossary = copy.deepcopy(project.glossary)
     p.forms = copy.deepcopy(project.forms)

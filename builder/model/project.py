@@ -84,6 +84,8 @@ class Project:
     forms: Forms | None = None
     # Every source file read, relative path -> SHA-256 of its bytes (for caches and reports).
     sources: dict[str, str] = field(default_factory=dict)
+    # The edition this copy shows (builder.model.editions.for_edition), or "" for the source.
+    edition: str = ""
 
     def module(self, id_or_folder: str) -> Module | None:
         for m in self.modules:

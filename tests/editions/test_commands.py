@@ -45,3 +45,19 @@ def test_an_unknown_edition_is_a_usage_error(course: Path, tmp_path: Path) -> No
         run = run_cli(*argv, "--root", str(course), "--edition", "office", "--out", str(tmp_path / "x"))
         assert run.code == 2 and "no edition 'office' in curriculum/course.yaml (editions: school, workplace, " \
             "community)" in run.err, (argv, run.err)
+
+
+def test_the_preview_shows_one_edition(course: Path) -> None:
+    import io
+    import time
+
+    from builder.cli.serve import Preview
+
+    preview = Preview(course, region=None, audience="participant", port=0, out=io.StringIO(), edition="workplace")
+    try:
+        assert preview._rebuild(time.monotonic())
+        page = (preview.site_dir / "modules" / "01-first-steps" / "01-listening" / "index.html").read_text()
+        assert "your line manager or HR" in page and "After the meeting" in page
+        assert "Maya" not in page and ":term[" not in page and "Workplace edition" in page
+    finally:
+        preview.shutdown()
