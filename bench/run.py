@@ -257,14 +257,150 @@ def report(results: list[dict[str, float]], jobs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- long PDFs in parts (issue 18), side by side with the single render ------------------------------
+
+PRINT_TIMES = r"""
+import json, sys
+from pathlib import Path
+import builder.render.print.engine as engine
+from builder.checks import check_project
+from builder.render import BuildOptions
+from builder.render.print import plan_specs, render_specs
+real, seconds = engine.render_jobs, []
+def timed_jobs(jobs, *a, **k):
+    out = real(jobs, *a, **k)
+    seconds.extend(o.seconds for o in out if not o.cached)
+    return out
+engine.render_jobs = timed_jobs
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+project = check_project(root).project
+opts = BuildOptions(region=project.course.default_region, paper="a4", build_date="2026-01-01", jobs=1,
+                    extra={"pdf_cache": sys.argv[3]})
+render_specs(project, plan_specs(project, opts), out, opts)
+print("job-seconds", *seconds)
+"""
+
+
+def _strip_cache(cache: Path) -> None:
+    """Everything a cold build would not have, but the page maps of the long PDFs."""
+    if cache.is_dir():
+        for f in cache.rglob("*"):
+            if f.is_file() and not f.name.startswith("pagemap-"):
+                f.unlink()
+
+
+def bench_parts(work: Path, jobs: int, rounds: int, speedup: bool = True) -> dict[str, dict[str, list[float]]]:
+    """Whole `course build` of the 1x course with the long PDFs in one render (COURSE_PDF_PARTS=off,
+    today's path) and in parts (auto), interleaved round by round: cold without a page map, cold
+    with one, a one-lesson edit, and the cold build with a page map on one worker."""
+    root = generate(REPO, work / "course-parts", 1)
+    lessons = sorted(root.glob("modules/*/[0-9][0-9]-*.md"))
+    lesson = lessons[len(lessons) // 2]
+    original = lesson.read_text(encoding="utf-8")
+    course = [PY, "-m", "builder.cli"]
+    results: dict[str, dict[str, list[float]]] = {m: {} for m in ("off", "auto")}
+    for r in range(rounds):
+        for mode in ("off", "auto"):
+            cache = work / f"cache-parts-{mode}"
+            shutil.rmtree(cache, ignore_errors=True)
+            env = dict(os.environ, COURSE_CACHE_DIR=str(cache), SOURCE_DATE_EPOCH="1767225600",
+                       GIT_CEILING_DIRECTORIES=str(work.resolve()), COURSE_PDF_PARTS=mode)
+            lesson.write_text(original, encoding="utf-8")
+            for d in ("site-a", "site-b", "site-c"):
+                shutil.rmtree(root / d, ignore_errors=True)
+
+            def build(out: str, n: int = jobs, env: dict[str, str] = env) -> float:
+                t = timed(course + ["build", "--root", str(root), "--jobs", str(n), "--out", out], env)
+                assert t.code == 0, t.out
+                return t.seconds
+
+            got = results[mode]
+            timed(course + ["check", "--root", str(root)], env)
+            got.setdefault("cold", []).append(build("site-a"))
+            _strip_cache(cache)
+            timed(course + ["check", "--root", str(root)], env)
+            got.setdefault("cold_map", []).append(build("site-b"))
+            lesson.write_text(original + f"\nOne more short sentence for the benchmark, round {r}.\n", encoding="utf-8")
+            timed(course + ["check", "--root", str(root)], env)
+            got.setdefault("edit", []).append(build("site-b"))
+            if not speedup:
+                print(f"  round {r + 1} {mode}: " + ", ".join(f"{k} {v[-1]:.2f}" for k, v in got.items()), flush=True)
+                continue
+            _strip_cache(cache)
+            timed(course + ["check", "--root", str(root)], env)
+            got.setdefault("cold_map_1", []).append(build("site-c", 1))
+            # The bound on any 2-worker schedule: all PDF work / the longest single render.
+            _strip_cache(cache)
+            t = timed([PY, "-c", PRINT_TIMES, str(root), str(work / "print-times"), str(cache)], env, cwd=REPO)
+            assert t.code == 0, t.out
+            times = [float(x) for x in next(x for x in t.out.splitlines() if x.startswith("job-seconds")).split()[1:]]
+            got.setdefault("bound", []).append(min(jobs, sum(times) / max(times)))
+            print(f"  round {r + 1} {mode}: " + ", ".join(f"{k} {v[-1]:.2f}" for k, v in got.items()), flush=True)
+    lesson.write_text(original, encoding="utf-8")
+    return results
+
+
+def parts_report(res: dict[str, dict[str, list[float]]], jobs: int, rounds: int) -> str:
+    med = {m: {k: statistics.median(v) for k, v in d.items()} for m, d in res.items()}
+    off, on = med["off"], med["auto"]
+    rows = [("Cold build, no page map yet", "cold", 1.0), ("Cold build with a page map", "cold_map", 0.65),
+            ("One-lesson edit, whole `course build`", "edit", 0.3)]
+    lines = [
+        "## Long PDFs in parts (issue 18)",
+        "",
+        f"Measured by `bench/run.py --parts` on {dt.date.today().isoformat()}: the 1x course, whole `course build` "
+        f"processes, {jobs} PDF workers, {rounds} interleaved rounds (today's single render, then parts), medians. "
+        "Today's path is the same code with `COURSE_PDF_PARTS=off`.",
+        "",
+        "| build | single render (today) | parts | ratio | target |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for title, key, target in rows:
+        lines.append(f"| {title} | {off[key]:.1f} s | {on[key]:.1f} s | {on[key] / off[key]:.2f}x "
+                     f"| at most {target}x |")
+    if "cold_map_1" not in off:
+        return "\n".join(lines) + "\n\n- Every round: " + "; ".join(
+            f"{m} " + ", ".join(f"{k} " + "/".join(f"{x:.1f}" for x in v) for k, v in d.items())
+            for m, d in res.items()) + ".\n"
+    lines += [
+        f"| Cold build with a page map, 1 worker | {off['cold_map_1']:.1f} s | {on['cold_map_1']:.1f} s "
+        f"| {on['cold_map_1'] / off['cold_map_1']:.2f}x | |",
+        "",
+        f"- Parallel speed-up of the cold build (1 worker / {jobs} workers, with a page map): today "
+        f"{off['cold_map_1'] / off['cold_map']:.2f}x against a bound of {off['bound']:.2f}x; with parts "
+        f"{on['cold_map_1'] / on['cold_map']:.2f}x against a bound of {on['bound']:.2f}x (all PDF work / the longest "
+        "single render in the pool, from the renders' own timings).",
+        "- Every round: " + "; ".join(
+            f"{m} " + ", ".join(f"{k} " + "/".join(f"{x:.1f}" for x in v) for k, v in d.items())
+            for m, d in res.items()) + ".",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+PARTS_BEGIN, PARTS_END = "<!-- parts: begin -->", "<!-- parts: end -->"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--factors", default="1,3,10", help="course sizes, as multiples of ours")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--parts", type=int, default=0, metavar="ROUNDS",
+                        help="only compare long PDFs in parts with today's single render, in ROUNDS rounds")
+    parser.add_argument("--no-speedup", action="store_true",
+                        help="with --parts: leave out the one-worker builds and the bound (they take longest)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.parts:
+        text = parts_report(bench_parts(args.work, args.jobs, args.parts, not args.no_speedup), args.jobs, args.parts)
+        old = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+        block = f"{PARTS_BEGIN}\n{text}{PARTS_END}\n"
+        if PARTS_BEGIN in old:
+            old = old[:old.index(PARTS_BEGIN)] + old[old.index(PARTS_END) + len(PARTS_END) + 1:]
+        args.out.write_text(old.rstrip("\n") + "\n\n" + block, encoding="utf-8")
+        print(text)
+        return 0
     results = []
     for factor in (int(f) for f in args.factors.split(",")):
         print(f"benchmarking {factor}x ...", flush=True)

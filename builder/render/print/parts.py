@@ -240,49 +240,61 @@ def merge(part_pdfs: list[Path], starts: list[int], target: Path) -> int:
             tree = src.Root.get("/StructTreeRoot")
             if tree is None:
                 raise MergeError(f"part {k + 1} is not tagged")
-            _prefix_ids(tree.K[0], f"p{k}-", set())
+            _prefix_ids(src, f"p{k}-")
             old_nums = _nums(tree.ParentTree)
             n = len(src.pages)
             # Top-level structure elements, re-parented to the one Document element.
-            kids = [kid for kid in tree.K[0].K]
+            kids = list(tree.K[0].K)
             for kid in kids:
                 if isinstance(kid, pikepdf.Dictionary) and "/P" in kid:
                     del kid["/P"]
-            for i, page in enumerate(src.pages):
+            for page in src.pages:
                 _rewrite_links(page)
                 out.pages.append(page)
-            for kid in kids:
-                copied = _copy(out, src, kid)
-                if isinstance(copied, pikepdf.Dictionary):
-                    copied.P = doc
-                doc.K.append(copied)
-            part_annots: list[tuple[int, object]] = []
-            for i in range(n):
-                page = out.pages[page_no + i]
-                if "/StructParents" in page.obj:
-                    old = int(page.obj.StructParents)
-                    page.obj.StructParents = page_no + i
-                    page_entries.append((page_no + i, _copy(out, src, old_nums[old]) if old in old_nums else Array()))
-                for annot in page.obj.get("/Annots", []):
-                    if "/StructParent" in annot:
-                        part_annots.append((int(annot.StructParent), annot))
-            # Annotations in the order of their old keys, numbered after all pages, as the
-            # single render numbers them.
-            for old, annot in sorted(part_annots, key=lambda e: e[0]):
-                annot.StructParent = total_pages + annot_order
-                if old in old_nums:
-                    annot_entries.append((total_pages + annot_order, _copy(out, src, old_nums[old])))
-                annot_order += 1
-            # Named destinations.
+            # What else this part brings, copied in one go (qpdf's foreign-object map is shared
+            # with the pages just appended, so references to them land on the copies).
+            page_keys = [int(pg.obj.StructParents) if "/StructParents" in pg.obj else None for pg in src.pages]
+            annot_keys = sorted({int(a.StructParent) for pg in src.pages for a in pg.obj.get("/Annots", [])
+                                 if "/StructParent" in a})
             names = src.Root.get("/Names")
-            if names is not None and "/Dests" in names:
-                for name, dest in _name_tree(names.Dests):
-                    dests.setdefault(name, _copy(out, src, dest))
-            # Outline: the parts' top-level items, chained.
+            part_dests = _name_tree(names.Dests) if names is not None and "/Dests" in names else []
             outlines = src.Root.get("/Outlines")
-            if outlines is not None and "/First" in outlines:
-                copied = out.copy_foreign(outlines)
-                outline_items.append((copied.First, copied.Last))
+            has_outline = outlines is not None and "/First" in outlines
+            bundle = [*kids, *[old_nums.get(key, Array()) if key is not None else Array() for key in page_keys],
+                      *[old_nums[key] for key in annot_keys if key in old_nums], *[d for _, d in part_dests]]
+            if has_outline:
+                bundle.append(outlines)
+            copied = out.copy_foreign(src.make_indirect(Array(bundle)))
+            pos = 0
+            for kid in copied[pos:pos + len(kids)]:
+                if isinstance(kid, pikepdf.Dictionary):
+                    kid.P = doc
+                doc.K.append(kid)
+            pos += len(kids)
+            for i, key in enumerate(page_keys):
+                if key is not None:
+                    out.pages[page_no + i].obj.StructParents = page_no + i
+                    page_entries.append((page_no + i, copied[pos + i]))
+            pos += len(page_keys)
+            # Annotations numbered after all pages, in the order the part numbered them, as
+            # the single render does.
+            renumber = {}
+            for key in annot_keys:
+                renumber[key] = total_pages + annot_order
+                if key in old_nums:
+                    annot_entries.append((total_pages + annot_order, copied[pos]))
+                    pos += 1
+                annot_order += 1
+            for i in range(n):
+                for annot in out.pages[page_no + i].obj.get("/Annots", []):
+                    if "/StructParent" in annot:
+                        annot.StructParent = renumber[int(annot.StructParent)]
+            for (name, _), dest in zip(part_dests, copied[pos:pos + len(part_dests)], strict=True):
+                dests.setdefault(name, dest)
+            pos += len(part_dests)
+            if has_outline:
+                top = copied[pos]
+                outline_items.append((top.First, top.Last))
                 outline_count += int(outlines.get("/Count", 0))
             page_no += n
         if page_no != total_pages:
@@ -306,7 +318,7 @@ def merge(part_pdfs: list[Path], starts: list[int], target: Path) -> int:
             out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=flat)))
         if outline_items:
             top = out.make_indirect(Dictionary(Count=outline_count))
-            for i, (head, last) in enumerate(outline_items):
+            for i, (head, _) in enumerate(outline_items):
                 item = head
                 while True:
                     item.Parent = top
@@ -394,35 +406,23 @@ def _rewrite_links(page: object) -> None:
             annot.Contents = String(ident)
 
 
-def _prefix_ids(elem: object, prefix: str, seen: set[tuple[int, int]]) -> None:
-    """Prefix structure-element /ID values (WeasyPrint numbers table headers per file) and the
-    /Headers that point at them, so two parts never share one."""
+def _prefix_ids(src: object, prefix: str) -> None:
+    """Prefix structure-element /ID values (WeasyPrint numbers table headers by the table's
+    object number, which another part may use too) and the /Headers that point at them."""
     import pikepdf
     from pikepdf import Array, String
 
-    stack = [elem]
-    while stack:
-        e = stack.pop()
-        if not isinstance(e, pikepdf.Dictionary):
+    for obj in src.objects:  # type: ignore[attr-defined]
+        if not isinstance(obj, pikepdf.Dictionary) or "/S" not in obj:
             continue
-        if e.is_indirect:
-            og = e.objgen
-            if og in seen:
-                continue
-            seen.add(og)
-        if "/Type" in e and e.Type == "/OBJR" or "/MCID" in e:
+        if obj.S not in ("/TH", "/TD"):
             continue
-        if "/ID" in e:
-            e.ID = String(prefix + str(e.ID))
-        attrs = e.get("/A")
+        if "/ID" in obj:
+            obj.ID = String(prefix + str(obj.ID))
+        attrs = obj.get("/A")
         for a in (attrs if isinstance(attrs, pikepdf.Array) else [attrs] if attrs is not None else []):
             if isinstance(a, pikepdf.Dictionary) and "/Headers" in a:
                 a.Headers = Array([String(prefix + str(h)) for h in a.Headers])
-        kids = e.get("/K")
-        if isinstance(kids, pikepdf.Array):
-            stack.extend(kids)
-        elif isinstance(kids, pikepdf.Dictionary):
-            stack.append(kids)
 
 
 # -- planning the renders -------------------------------------------------------------------------
