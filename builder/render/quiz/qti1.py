@@ -23,7 +23,8 @@ backup/cc/entity11.quiz.class.php at 2c709bbb752f28b6763f8282bfd8ecca27360a9d):
   split matching or ordering question needs its points shared among its parts, so each
   assessment's marks are its questions' points times a whole factor (`cc_scale`: the least
   common multiple of the part counts) whenever that stays within 99: then every question
-  keeps exactly its share of the quiz. Otherwise parts are rounded to whole marks.
+  keeps exactly its share of the quiz. Otherwise the factor that makes the most split
+  questions exact, and the other parts are rounded to whole marks.
 """
 
 from __future__ import annotations
@@ -117,15 +118,25 @@ def cc_weight(points: float) -> int:
 
 
 def cc_scale(section: Section) -> int:
-    """The factor that makes every split part a whole number of marks (module doc), or 1
-    when the largest weight would pass Moodle's 99."""
-    parts = [len(_pairs(i)[0]) for i in section.items if i.kind in ("matching", "ordering")]
-    if not parts:
+    """The factor that makes split parts whole numbers of marks (module doc): the least common
+    multiple of the part counts, as long as the largest weight stays within Moodle's 99. When
+    it would not, the largest set of part counts that fits (most split questions exact, then
+    the smaller factor); the other split questions' parts are rounded. 1 without splits, or
+    when a question's points are not whole."""
+    counts = [len(_pairs(i)[0]) for i in section.items if i.kind in ("matching", "ordering")]
+    if not counts or not all(float(i.points).is_integer() for i in section.items):
         return 1
-    k = math.lcm(*parts)
-    if all(float(i.points).is_integer() for i in section.items) and k * max(i.points for i in section.items) <= 99:
-        return k
-    return 1
+    top = max(i.points for i in section.items)
+    distinct = sorted(set(counts))
+    best = (0, 1)  # (split questions exact, -factor)
+    for mask in range(1, 2 ** len(distinct)):
+        chosen = [n for b, n in enumerate(distinct) if mask >> b & 1]
+        k = math.lcm(*chosen)
+        if k * top > 99:
+            continue
+        covered = sum(1 for n in counts if k % n == 0)
+        best = max(best, (covered, -k))
+    return -best[1] if best[0] else 1
 
 
 def _item(parent: etree._Element, item: Item, ident: str, profile: Profile, kind: str,
