@@ -75,6 +75,13 @@ def play(chromium: Any, web: Web, store: LRS, fetch: str, visit: Any) -> tuple[l
     deadline = time.monotonic() + 10
     while "terminated" not in store.verbs()[-1:] and time.monotonic() < deadline:
         time.sleep(0.05)
+    # Back into the AU after it terminated: the session is over, nothing more is sent.
+    sent = len(store.statements)
+    page.go_back()
+    page.locator("article h1").wait_for()
+    page.goto("about:blank")
+    page.wait_for_timeout(500)
+    assert len(store.statements) == sent, store.verbs()
     context.close()
     return requests, errors
 

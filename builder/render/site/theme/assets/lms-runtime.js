@@ -203,6 +203,7 @@
     var rule = config.rule === undefined ? ["pages"] : config.rule;
     if (!Array.isArray(rule)) rule = [rule];
     rule = rule.map(function (r) { return RULE_NAMES[String(r).toLowerCase()]; }).filter(Boolean);
+    if (!rule.length) rule = ["pages"]; // an unknown rule never completes a module at once
     var mastery = config.mastery_score;
     mastery = typeof mastery === "number" && mastery >= 0 && mastery <= 100 ? mastery : null;
     var pages = Array.isArray(config.pages)
@@ -706,8 +707,8 @@
     this.lms.report(this.state, this.verdict(), this.config.report);
     if (leaving) {
       this.finished = true;
-      var data = sessionData();
-      this.lms.finish(data.startedAt || Date.now(), this.state);
+      this.lms.finish(sessionData().startedAt || Date.now(), this.state);
+      var data = sessionData(); // as finish left it (cmi5 notes "terminated" there)
       delete data.startedAt;
       delete data.within;
       delete data.live;
@@ -735,12 +736,12 @@
     if (!local) return null;
     var data = localState();
     var module = moduleOfKey(modules, key);
-    if (module) {
+    if (module) { // only module pages count: visiting the home page alone stores nothing
       data.seen[key] = pageTitle();
       data.last = key;
       data.lastIn[module.folder] = key;
+      writeJSON(local, LOCAL_KEY, data);
     }
-    writeJSON(local, LOCAL_KEY, data);
     return data;
   }
 
