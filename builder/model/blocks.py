@@ -79,6 +79,12 @@ def find_blocks(body: str) -> list[Block]:
             end -= 1
         blocks.append(Block(kind=m.group("kind"), title=title_m.group("title") if title_m else None,
                             marker=m.group("marker"), start=i, end=end, col=line.index(m.group("kind")) + 1))
+        if m.group("kind") == "edition":
+            # An edition block is a wrapper, not a box: the blocks inside it are the page's
+            # blocks in the editions it names, so checks and renderers see them as such.
+            inner = "\n".join(x[4:] if x.startswith("    ") else x.lstrip() for x in lines[i + 1:end])
+            blocks += [Block(kind=b.kind, title=b.title, marker=b.marker, start=b.start + i + 1,
+                             end=b.end + i + 1, col=b.col + 4) for b in find_blocks(inner)]
         i = max(j, i + 1)
     return blocks
 
