@@ -286,3 +286,22 @@ def test_the_api_is_found_through_the_opener(browser: Any, lms_web: Web) -> None
     popup.close()  # the learner closes the window: the session is finished
     player.wait_for_calls("LMSFinish")
     player.finish()
+
+
+def test_suspend_data_stays_within_scorm_12s_limit(browser: Any, lms_web: Web) -> None:  # noqa: F811 (fixtures)
+    """SCORM 1.2 keeps 4096 characters of suspend data: a long history loses its oldest pages,
+    never the page being read."""
+    lms_web.configure(standard="scorm12")
+    old = [f"modules/01-first-steps/an-old-page-{i:03d}/" for i in range(94)]
+    start = json.dumps({"v": 1, "s": old, "l": old[-1], "t": "An old page", "q": None, "a": False},
+                       separators=(",", ":"))
+    assert 3900 < len(start) < 4096
+    player = Player(browser, lms_web, "scorm12")
+    player.launch({"suspend_data": start, "core": {"entry": "resume"}})
+    cmi = player.wait_for("cmi.core.lesson_location", PAGES[0])
+    text = value(cmi, "cmi.suspend_data")
+    state = player.state(cmi)
+    assert len(text) <= 4000
+    assert state["s"][-1] == PAGES[0] and state["s"][0] != old[0] and old[-1] in state["s"]
+    player.close()
+    player.finish()
