@@ -140,9 +140,15 @@ def test_module_one_played_from_the_cmi5_package(browser, played, lrs: LRS) -> N
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{url}cmi5/{au_url}?{query}")
     expect(page.locator("article h1")).to_be_visible()
-    for _ in pages[1:]:
-        page.locator("a.md-footer__link--next").click()
-        page.wait_for_load_state()
+    for expected in pages:
+        if expected != pages[0]:
+            page.locator("a.md-footer__link--next").click()
+            page.wait_for_url(f"**/cmi5/{expected}*")
+        # The runtime keeps the pages seen in the AU's own state document in the LRS.
+        deadline = time.monotonic() + 10
+        while not any(f'"{_key(expected)}"'.encode() in v for v in list(lrs.states.values())):
+            assert time.monotonic() < deadline, f"{expected} never recorded as seen"
+            time.sleep(0.05)
     page.goto("about:blank")  # the learner leaves: pagehide
     deadline = time.monotonic() + 10
     while "terminated" not in lrs.verbs()[-1:] and time.monotonic() < deadline:
