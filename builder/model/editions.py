@@ -83,6 +83,9 @@ def for_edition(project: Project, edition_id: str) -> Project:
             mm.quiz.questions = [q for q in mm.quiz.questions if in_edition(q.editions, edition_id)]
             _terms(mm.quiz, vocab)
         p.modules.append(mm)
+    # Who the course is for, in this edition's copy, is the edition's audience (the site's
+    # home page, the facilitator guide).
+    p.course.audience = ed.audience
     _terms(p.course, vocab)
     _terms(p.glossary, vocab)
     return p

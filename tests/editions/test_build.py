@@ -183,6 +183,11 @@ def test_the_vocabulary_is_each_editions_own(texts: dict) -> None:
         assert not [rel for rel, t in files.items() if ":term[" in t or ":Term[" in t], key
 
 
+def test_the_home_page_says_who_the_edition_is_for(texts: dict) -> None:
+    assert "Who it is for Students aged 16 to 18 and school staff." in texts[("school", "participant")]["index.html"]
+    assert "Who it is for Employees and managers." in texts[("workplace", "participant")]["index.html"]
+
+
 def test_a_school_only_lesson_is_only_in_the_school_edition(matrix: Path) -> None:
     assert (matrix / "school" / "uk" / "participant" / "modules" / "01-first-steps" / "03-school-rules").is_dir()
     assert not (matrix / "workplace" / "uk" / "participant" / "modules" / "01-first-steps" / "03-school-rules").exists()
