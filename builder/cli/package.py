@@ -31,6 +31,7 @@ def add_arguments(p: argparse.ArgumentParser, root: Path | None = None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from builder.build import source_revision
     from builder.render import BuildOptions, RenderError, build_date
     from builder.render.lms import FORMATS, build_packages
 
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     project = for_edition(result.project, edition)
     region = resolve_region(project, args.region or (default_region(project, edition) if edition else None))
     opts = BuildOptions(region=region, audience="facilitator", paper=BuildOptions.paper_for(region),
-                        pdf=False, build_date=build_date(), edition=edition)
+                        pdf=False, build_date=build_date(), revision=source_revision(project.root), edition=edition)
     try:
         packages = build_packages(project, opts, formats)
     except RenderError as e:
