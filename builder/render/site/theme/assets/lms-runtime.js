@@ -625,7 +625,7 @@
 
   /* ---------------------------------------------------------------- finding the LMS */
 
-  async function connect(modules, key) {
+  async function connect() {
     var launch = cmi5Launch(), data = sessionData();
     if (launch) {
       // A new launch (new fetch URL) is a new session; the same one is a page reload.
@@ -659,10 +659,9 @@
 
   /* ---------------------------------------------------------------- the LMS session */
 
-  function LmsRuntime(lms, config, modules, mastery, state) {
+  function LmsRuntime(lms, config, mastery, state) {
     this.lms = lms;
     this.config = config;
-    this.modules = modules;
     this.mastery = config.mastery !== null ? config.mastery : null;
     if (mastery !== null && mastery !== undefined) this.mastery = mastery; // the LMS's own score wins
     this.state = state;
@@ -881,7 +880,7 @@
 
   async function start() {
     var modules = readStructure();
-    var found = await connect(modules, keyOf(location.href));
+    var found = await connect();
     if (!found) {
       onEveryPage(function () { showLocal(modules, keyOf(location.href)); });
       return;
@@ -900,7 +899,7 @@
     data.live = true;
     delete data.within;
     saveSession(data);
-    var runtime = new LmsRuntime(lms, config, modules, loaded.mastery, loaded.state);
+    var runtime = new LmsRuntime(lms, config, loaded.mastery, loaded.state);
     watchNavigation(function (k) { return runtime.within(k); });
     var resumed = status === "new" && runtime.state.l !== "";
     var first = true;
