@@ -61,3 +61,18 @@ def test_the_preview_shows_one_edition(course: Path) -> None:
         assert "Maya" not in page and ":term[" not in page and "Workplace edition" in page
     finally:
         preview.shutdown()
+
+
+def test_all_on_a_course_without_editions(tmp_path: Path) -> None:
+    from tests.helpers import course_copy
+
+    root = course_copy(tmp_path)
+    out = tmp_path / "site"
+    run = run_cli("build", "--root", str(root), "--all", "--region", "us", "--no-pdf", "--out", str(out))
+    assert run.code == 0, run.out + run.err
+    assert (out / "us" / "participant" / "index.html").is_file() and (out / "us" / "facilitator" / "index.html").is_file()
+    assert "2 of 2 builds done" in run.out
+    again = run_cli("build", "--root", str(root), "--all", "--region", "us", "--no-pdf", "--out", str(out))
+    assert again.code == 0 and again.out.count("up to date:") == 2, again.out
+    run = run_cli("stats", "--root", str(root), "--edition", "school")
+    assert run.code == 2 and "it declares no editions" in run.err
