@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.cache import cache_root
-from builder.checks.content.cache import cached_content_checks
 from builder.checks.completion import check_completion
+from builder.checks.content.cache import cached_content_checks
 from builder.checks.editions import check_editions
 from builder.checks.html import check_html
 from builder.checks.paths import check_paths

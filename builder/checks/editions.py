@@ -57,7 +57,7 @@ def _check(p: Project) -> Iterator[Diagnostic]:
     course = p.course
     known = [e.id for e in course.editions]
     seen: set[str] = set()
-    for i, e in enumerate(course.editions):
+    for e in course.editions:
         if e.id in seen:
             yield diag(DUPLICATE, e.where("id"), f"edition {e.id!r} is declared twice", "give each edition its own id")
         seen.add(e.id)
@@ -90,10 +90,10 @@ def _check(p: Project) -> Iterator[Diagnostic]:
             continue
         lines = text.text.split("\n")
         for li, line in enumerate(lines):
-            for m in TERM.finditer(line):
-                name = m.group("name").strip()
+            for tm in TERM.finditer(line):
+                name = tm.group("name").strip()
                 if text.kind == "body" and text.doc is not None:
-                    where = text.doc.where(li, m.start() + 1)
+                    where = text.doc.where(li, tm.start() + 1)
                 else:
                     where = Where(text.where.path, text.where.line + li, (text.where.col if li == 0 else 1))
                 if not course.editions:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from builder.cli.common import (
     UsageError,
@@ -17,6 +18,9 @@ from builder.cli.common import (
     warn,
 )
 from builder.model.editions import default_region
+
+if TYPE_CHECKING:
+    from builder.model.project import Project
 
 HELP = "build the site, PDFs and quiz exports into site/"
 
@@ -34,8 +38,9 @@ def add_arguments(p: argparse.ArgumentParser, root: Path | None = None) -> None:
     p.add_argument("--edition", help="the edition to build (course.yaml `editions:`; default: default_edition); "
                    "with --all, only this edition's builds")
     p.add_argument("--all", action="store_true",
-                   help="build the whole matrix (editions x regions x audiences) into OUT/<edition>/<region>/<audience>/; "
-                        "--edition, and --region and --audience when given, narrow it")
+                   help="build the whole matrix (editions x regions x audiences) into "
+                        "OUT/<edition>/<region>/<audience>/; --edition, and --region and --audience "
+                        "when given, narrow it")
     p.add_argument("--parallel", type=int, default=0, help="with --all: builds at a time (default: cores)")
 
 
@@ -80,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def resolve_edition(project, name: str | None) -> str:  # type: ignore[no-untyped-def]
+def resolve_edition(project: Project, name: str | None) -> str:
     """The edition a command runs for: `--edition`, else the course's default edition ("" for a
     course without editions)."""
     from builder.model.editions import default_edition
@@ -94,7 +99,7 @@ def resolve_edition(project, name: str | None) -> str:  # type: ignore[no-untype
     return name
 
 
-def _run_all(args: argparse.Namespace, project, files: int, edition: str | None,  # type: ignore[no-untyped-def]
+def _run_all(args: argparse.Namespace, project: Project, files: int, edition: str | None,
              started: float) -> int:
     from builder.build import source_revision
     from builder.matrix import build_matrix, matrix_entries

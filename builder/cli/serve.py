@@ -100,9 +100,8 @@ class Preview:
         if project is None or (errors and self.builds):
             self._say("course serve: kept the last good site; fix the errors above", shown=True)
             return False
-        from builder.render.site import page_cache, prepare_site, run_mkdocs
-
         from builder.model.editions import default_edition, default_region, for_edition
+        from builder.render.site import page_cache, prepare_site, run_mkdocs
 
         edition = self.edition or default_edition(project)
         if edition and edition not in {e.id for e in project.course.editions}:

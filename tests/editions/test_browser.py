@@ -4,7 +4,6 @@ its own scenario and its own words for who to tell, and neither shows the other'
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.model.blocks import EDITION_OPEN, _OPEN, find_edition_blocks, resolve_terms
+from builder.model.blocks import _OPEN, EDITION_OPEN, find_edition_blocks, resolve_terms
 from builder.model.editions import for_edition, in_edition
 from builder.model.load import load_project
 from builder.model.project import Project
@@ -175,10 +175,12 @@ def test_the_school_facilitator_paragraph_only_in_the_school_facilitator_build(t
 
 def test_the_vocabulary_is_each_editions_own(texts: dict) -> None:
     page = "modules/01-first-steps/01-listening/index.html"
-    assert "tell the safeguarding lead the same day. The school counsellor can talk" in texts[("school", "participant")][page]
+    assert "tell the safeguarding lead the same day. The school counsellor can talk" in \
+        texts[("school", "participant")][page]
     assert "tell your line manager or HR the same day. The employee assistance programme can talk" in \
         texts[("workplace", "participant")][page]
-    assert "tell the group's organiser the same day. Local services can talk" in texts[("community", "participant")][page]
+    assert "tell the group's organiser the same day. Local services can talk" in \
+        texts[("community", "participant")][page]
     for key, files in texts.items():
         assert not [rel for rel, t in files.items() if ":term[" in t or ":Term[" in t], key
 
