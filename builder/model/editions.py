@@ -76,6 +76,11 @@ def for_edition(project: Project, edition_id: str) -> Project:
         dropped = {les.path.rsplit("/", 1)[-1] for les in m.lessons} - kept
         mm.data.lessons = [name for name in m.data.lessons if name not in dropped]
         mm.data.activities = [a for a in mm.data.activities if in_edition(a.editions, edition_id)]
+        # The facilitator notes' adaptation for another edition's setting is that edition's text.
+        adapt = mm.data.facilitator_notes.adaptations
+        for other in project.course.editions:
+            if other.id != edition_id and other.id in type(adapt).model_fields:
+                setattr(adapt, other.id, None)
         _terms(mm.data, vocab)
         if m.quiz is not None:
             mm.quiz = copy.deepcopy(m.quiz)

@@ -92,6 +92,12 @@ COMMUNITY_ACTIVITY = """  - id: M1.A9
 """
 
 
+ADAPTATIONS = """  adaptations:
+    school: SCHOOLONLY Use examples from class life and name the safeguarding lead.
+    workplace: WORKONLY Use examples from team life and name the EAP.
+"""
+
+
 def edition_course(tmp_path: Path) -> Path:
     """A copy of the minimal fixture with the edition content above."""
     src = FIXTURES / "minimal"
@@ -100,6 +106,8 @@ def edition_course(tmp_path: Path) -> Path:
     module = (src / "modules" / "01-first-steps" / "module.yaml").read_text(encoding="utf-8")
     module = module.replace("  - 02-noticing.md\n", "  - 02-noticing.md\n  - 03-school-rules.md\n", 1)
     module = module.replace("activities:\n", "activities:\n" + COMMUNITY_ACTIVITY, 1)
+    module = module.replace("  adaptations:\n    school: Use examples from class life.\n", ADAPTATIONS, 1)
+    assert ADAPTATIONS in module
     quiz = (src / "quizzes" / "01-first-steps.yaml").read_text(encoding="utf-8")
     quiz = quiz.replace("questions:\n", "questions:\n" + WORK_QUESTION, 1)
     return course_copy(tmp_path, files={

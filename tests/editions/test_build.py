@@ -92,6 +92,8 @@ def edition_pieces(project: Project) -> list[tuple[frozenset[str], str]]:
     for m in project.modules:
         out += [(frozenset(a.editions), s) for a in m.data.activities if a.editions for s in strings(a.model_dump())
                 if s not in a.editions and s not in (a.id, a.kind)]
+        adapt = m.data.facilitator_notes.adaptations
+        out += [(frozenset({e}), getattr(adapt, e)) for e in EDITIONS if getattr(adapt, e, None)]
         if m.quiz is not None:
             out += [(frozenset(s.editions), s.text) for s in m.quiz.scenarios if s.editions]
             out += [(frozenset(q.editions), q.stem) for q in m.quiz.questions if q.editions]
@@ -171,6 +173,13 @@ def test_the_school_facilitator_paragraph_only_in_the_school_facilitator_build(t
     assert any(probe in t for t in texts[("school", "facilitator")].values())
     for key in [("school", "participant"), ("workplace", "facilitator"), ("community", "facilitator")]:
         assert not any(probe in t for t in texts[key].values()), key
+
+
+def test_the_facilitator_notes_keep_their_own_editions_adaptation(texts: dict) -> None:
+    school = "".join(texts[("school", "facilitator")].values())
+    work = "".join(texts[("workplace", "facilitator")].values())
+    assert "SCHOOLONLY Use examples from class life" in school and "WORKONLY Use examples from team" not in school
+    assert "WORKONLY Use examples from team life" in work and "SCHOOLONLY Use examples from class" not in work
 
 
 def test_the_vocabulary_is_each_editions_own(texts: dict) -> None:
