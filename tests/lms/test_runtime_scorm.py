@@ -131,7 +131,7 @@ def test_a_module_played_under_scorm_again(browser: Any, lms_web: Web, package_w
     player = Player(browser, web, standard)
     n = player.names
     player.launch()
-    first = player.cmi()
+    first = player.wait_for(n["location"], pages[0])
     assert value(first, n["location"]) == pages[0]
     assert player.state(first)["s"] == [pages[0]]
     if standard == "scorm12":
