@@ -141,7 +141,7 @@ class Assembler:
         ctx.update(getattr(self, f"_context_{spec.kind.replace('-', '_')}")(spec))
         template = {"answers": "quiz.html.j2", "form": "quiz.html.j2", "form-answers": "quiz.html.j2"}.get(
             spec.kind, f"{spec.kind}.html.j2")
-        return self.env.get_template(template).render(**ctx)
+        return mark_long_words(self.env.get_template(template).render(**ctx))
 
     def footer(self, spec: DocSpec) -> str:
         c = self.project.course
@@ -256,6 +256,28 @@ class Assembler:
                 ctx = DocContext(page.path, page.body_line + i, 2 - level, anchor("safety", page.slug))
                 out.append(Markup(self.md.block("\n".join(lines[i:end]), ctx)))
         return out
+
+
+# A word this long may not fit a narrow table column or even a line: only such words may break
+# anywhere. `overflow-wrap` on every cell and paragraph made WeasyPrint treat every character
+# as a possible break when it measured table columns (about a tenth of the layout time).
+# Text is unchanged; table columns now share the width by whole words, so a few columns are a
+# little wider or narrower than before (and a header such as "Module" is no longer split
+# into "Mo/dul/e").
+LONG_WORD = re.compile(r"[^\s<>]{20,}")
+
+
+def mark_long_words(html: str) -> str:
+    """Wrap every word of 20 characters or more in the body text in `<span class="long">`
+    (print.css lets only those break anywhere)."""
+    body = html.find("<body")
+    if body < 0:
+        return html
+
+    def text(m: re.Match[str]) -> str:
+        return ">" + LONG_WORD.sub(lambda w: f'<span class="long">{w.group(0)}</span>', m.group(1)) + "<"
+
+    return html[:body] + re.sub(r">([^<]+)<", text, html[body:])
 
 
 CARD_W, CARD_H = 85.6, 54.0  # ISO/IEC 7810 ID-1, the size of a bank card
