@@ -141,12 +141,12 @@ def evaluate(project: Project, sources: list[Source], form_id: str = "pre-post",
         ev.diagnostics = sort_unique(diags)
         return ev
     ev.analysis = analyse(project, inst, attempts, min_group)
-    a = ev.analysis
-    if a.matched == 0 and a.counts["pre"] and a.counts["post"]:
+    result = ev.analysis
+    if result.matched == 0 and result.counts["pre"] and result.counts["post"]:
         post = next(x.where for x in attempts if x.phase == "post")
         diags.append(diag(EVAL_UNMATCHED, Where(post.path, 1, 1),
-                          f"none of the {a.counts['post']} people after the course matches one of the "
-                          f"{a.counts['pre']} before it, so there is no before-and-after change",
+                          f"none of the {result.counts['post']} people after the course matches one of the "
+                          f"{result.counts['pre']} before it, so there is no before-and-after change",
                           "people are matched by e-mail or ID number (Moodle), id (Canvas) or the participant "
                           "code (paper): use the same kind of file, or the same codes, for both tests"))
     ev.diagnostics = sort_unique(diags + flag_diagnostics(inst, ev.analysis.flags))
