@@ -264,7 +264,7 @@ import json, sys
 from pathlib import Path
 import builder.render.print.engine as engine
 from builder.checks import check_project
-from builder.render import BuildOptions
+from builder.render import BuildOptions, build_date
 from builder.render.print import plan_specs, render_specs
 real, seconds = engine.render_jobs, []
 def timed_jobs(jobs, *a, **k):
@@ -274,8 +274,8 @@ def timed_jobs(jobs, *a, **k):
 engine.render_jobs = timed_jobs
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
 project = check_project(root).project
-opts = BuildOptions(region=project.course.default_region, paper="a4", build_date="2026-01-01", jobs=1,
-                    extra={"pdf_cache": sys.argv[3]})
+region = project.course.default_region  # as `course build` does, so the stored page maps apply
+opts = BuildOptions(region=region, paper=BuildOptions.paper_for(region), build_date=build_date(), jobs=1)
 render_specs(project, plan_specs(project, opts), out, opts)
 print("job-seconds", *seconds)
 """
