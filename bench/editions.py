@@ -18,6 +18,10 @@ reader sees whether an edit rebuilt only what holds the lesson.
     python bench/editions.py --no-pdf            # the sites only
 
 It writes bench/EDITIONS.md (or --report). A benchmark, not a test: it asserts nothing.
+
+Give `--work` a folder outside any git repository when others commit while it runs: a build
+names its source revision (git HEAD) on every page, so a commit between two runs changes
+every page and the "after an edit" runs would measure that instead of the edit.
 """
 
 from __future__ import annotations
