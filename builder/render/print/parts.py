@@ -115,11 +115,10 @@ class PageMap:
             return None
 
 
-def map_key(name: str, page_css: str, split: Split) -> str:
-    """Which stored page map belongs to a document: its name, page rules and parts."""
-    h = hashlib.sha256(f"{name}\0{page_css}\0".encode())
-    h.update("\0".join(ident for ident, _ in split.parts).encode())
-    return h.hexdigest()[:32]
+def map_key(name: str, page_css: str) -> str:
+    """Which stored page map belongs to a document: its name and page rules (a map that does
+    not know a part's first element is not used: `starts_of`)."""
+    return hashlib.sha256(f"{name}\0{page_css}\0".encode()).hexdigest()[:32]
 
 
 def load_map(cache_dir: Path | None, key: str) -> PageMap | None:
@@ -432,7 +431,7 @@ class _Long:
     """One long document on its way through the parts pipeline."""
 
     job: object  # engine.Job of the whole document
-    split: Split
+    split: Split | None  # None: rendered whole for its page map, never cut
     key: str  # its page map's key
     pm: PageMap | None
     parts: list[object] = field(default_factory=list)  # engine.Job per part, as last rendered
@@ -453,15 +452,17 @@ def render_with_parts(jobs: list, kinds: list[str], cache_dir: Path | None, mode
         for i, (job, kind) in enumerate(zip(jobs, kinds, strict=True)):
             if kind not in SPLIT_KINDS:
                 continue
-            split = split_html(job.html)
-            if split is None or len(split.parts) < 2:
-                continue
-            key = map_key(job.name, job.page_css, split)
+            key = map_key(job.name, job.page_css)
             pm = load_map(cache_dir, key)
-            if pm is not None and starts_of(split, pm) is None:
-                pm = None
             if pm is None and cache_dir is None and mode != "always":
                 continue  # nowhere to keep a map: one render, as always
+            # Without a map (and in "auto") the document is rendered whole: no need to cut it,
+            # so a first build does no work that today's single render did not.
+            split = split_html(job.html) if pm is not None or mode == "always" else None
+            if (pm is not None or mode == "always") and (split is None or len(split.parts) < 2):
+                continue  # nothing to cut
+            if split is not None and pm is not None and starts_of(split, pm) is None:
+                pm = None
             longs[i] = _Long(job, split, key, pm)
 
     def part_jobs(d: _Long, i: int, pm: PageMap) -> list:
@@ -499,7 +500,7 @@ def render_with_parts(jobs: list, kinds: list[str], cache_dir: Path | None, mode
             if not whole.problems:  # type: ignore[attr-defined]
                 d.pm = map_from_whole(whole.anchors)  # type: ignore[attr-defined]
                 save_map(cache_dir, d.key, d.pm)
-                if mode == "always":
+                if mode == "always" and d.split is not None:
                     d.parts = part_jobs(d, i, d.pm)
                     d.outcomes = [None] * len(d.parts)
                     pending[i] = d
