@@ -51,9 +51,26 @@ def edition_text(text: str, edition_id: str, vocabulary: dict[str, str]) -> str:
 
 def for_edition(project: Project, edition_id: str) -> Project:
     """The project as `edition_id` shows it (see the module docstring). Without editions, or
-    with edition_id "", the project itself."""
+    with edition_id "", the project itself.
+
+    Editions may draw different questions onto the same form (a question only one edition
+    has). The copy remembers every question a form draws in any edition, so that no
+    edition's participants get the answers of a question that is a test question elsewhere.
+    """
     if not edition_id or not project.course.editions or project.edition == edition_id:
         return project
+    copy_ = _edition_copy(project, edition_id)
+    if project.forms is not None:
+        from builder.model.forms import form_question_ids
+
+        drawn = set(form_question_ids(project))
+        for other in project.course.editions:
+            drawn |= form_question_ids(copy_ if other.id == edition_id else _edition_copy(project, other.id))
+        copy_.forms_drawn_anywhere = frozenset(drawn)
+    return copy_
+
+
+def _edition_copy(project: Project, edition_id: str) -> Project:
     if project.edition:
         raise ValueError(f"a copy of edition {project.edition!r} cannot become edition {edition_id!r}")
     ed = edition(project, edition_id)

@@ -202,7 +202,10 @@ def form_question_ids(project: Project) -> frozenset[str]:
     the post-test's answers before taking it tells us nothing)."""
     if project.forms is None:
         return frozenset()
-    return frozenset(q.id for f in project.forms.forms for _, q in draw_form(project, f).questions)
+    drawn = frozenset(q.id for f in project.forms.forms for _, q in draw_form(project, f).questions)
+    if project.forms_drawn_anywhere is not None:  # an edition's copy: what any edition's forms draw
+        return drawn | project.forms_drawn_anywhere
+    return drawn
 
 
 def form_diagnostics(project: Project) -> list[Diagnostic]:

@@ -86,6 +86,9 @@ class Project:
     sources: dict[str, str] = field(default_factory=dict)
     # The edition this copy shows (builder.model.editions.for_edition), or "" for the source.
     edition: str = ""
+    # On an edition's copy: every question that a form draws in ANY edition (or in the source).
+    # Participants of no edition get those answers (builder.model.forms.form_question_ids).
+    forms_drawn_anywhere: frozenset[str] | None = None
 
     def module(self, id_or_folder: str) -> Module | None:
         for m in self.modules:

@@ -141,3 +141,23 @@ def test_the_real_course_has_no_edition_problems() -> None:
     run = run_cli("check", "--root", str(REPO), "--strict")
     assert "[edition." not in run.out, run.out[-3000:]
     assert ": error:" not in run.out, run.out[-3000:]
+
+
+def test_no_edition_shows_answers_of_a_question_any_form_draws() -> None:
+    """Editions may draw different questions onto a form (M5.Q09 in one, its school twin
+    M5.Q29 in another): every edition's copy keeps all of them out of its self-checks."""
+    from builder.model.editions import _edition_copy, for_edition
+    from builder.model.forms import form_question_ids
+    from builder.model.load import load_project
+    from tests.helpers import REPO
+
+    project, _ = load_project(REPO)
+    assert project is not None and project.course.editions
+    anywhere = set(form_question_ids(project))
+    for e in project.course.editions:
+        anywhere |= form_question_ids(_edition_copy(project, e.id))
+    for e in project.course.editions:
+        own = form_question_ids(_edition_copy(project, e.id))
+        kept_out = form_question_ids(for_edition(project, e.id))
+        assert kept_out == anywhere, e.id
+        assert kept_out > own, f"{e.id}: the test needs a question some other draw has and this one lacks"
