@@ -274,8 +274,13 @@ def timed_jobs(jobs, *a, **k):
 engine.render_jobs = timed_jobs
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
 project = check_project(root).project
-region = project.course.default_region  # as `course build` does, so the stored page maps apply
-opts = BuildOptions(region=region, paper=BuildOptions.paper_for(region), build_date=build_date(), jobs=1)
+from builder.cli.build import resolve_edition
+from builder.model.editions import default_region
+# As `course build` does (edition, region, paper), so the page maps it stored apply.
+edition = resolve_edition(project, None)
+region = default_region(project, edition) if edition else project.course.default_region
+opts = BuildOptions(edition=edition, region=region, paper=BuildOptions.paper_for(region), build_date=build_date(),
+                    jobs=1)
 render_specs(project, plan_specs(project, opts), out, opts)
 print("job-seconds", *seconds)
 """
