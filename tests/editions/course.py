@@ -43,7 +43,7 @@ editions:
 LESSON_EXTRA = """
 ## Who to tell
 
-If you are worried about a friend's safety, tell :term[report-to] the same day.
+If you are worried about a friend's safety, tell :term[report-to] straight away.
 :Term[help-route] can talk with them in private.
 
 !!! edition "school"

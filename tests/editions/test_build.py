@@ -184,11 +184,11 @@ def test_the_facilitator_notes_keep_their_own_editions_adaptation(texts: dict) -
 
 def test_the_vocabulary_is_each_editions_own(texts: dict) -> None:
     page = "modules/01-first-steps/01-listening/index.html"
-    assert "tell the safeguarding lead the same day. The school counsellor can talk" in \
+    assert "tell the safeguarding lead straight away. The school counsellor can talk" in \
         texts[("school", "participant")][page]
-    assert "tell your line manager or HR the same day. The employee assistance programme can talk" in \
+    assert "tell your line manager or HR straight away. The employee assistance programme can talk" in \
         texts[("workplace", "participant")][page]
-    assert "tell the group's organiser the same day. Local services can talk" in \
+    assert "tell the group's organiser straight away. Local services can talk" in \
         texts[("community", "participant")][page]
     for key, files in texts.items():
         assert not [rel for rel, t in files.items() if ":term[" in t or ":Term[" in t], key

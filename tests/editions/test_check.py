@@ -61,7 +61,7 @@ def test_an_unknown_default_edition(root: Path) -> None:
 
 
 def test_an_unknown_term_and_a_term_missing_in_one_edition(root: Path) -> None:
-    _edit(root, LESSON, "tell :term[report-to] the", "tell :term[report-too] the")
+    _edit(root, LESSON, "tell :term[report-to] straight", "tell :term[report-too] straight")
     _edit(root, "curriculum/course.yaml", "      help-route: local services\n", "")
     lines = check_lines(root)
     line = _line_of(root, LESSON, "report-too")
