@@ -98,14 +98,15 @@ def test_merged_parts_match_a_single_render(course: Path, tmp_path: Path, what: 
     # Byte-deterministic: the same parts merged again give the same bytes.
     for f in cache.glob("merged-*"):
         f.unlink()
-    report = _render(course, what, tmp_path / "again", pdf_cache=str(cache))
+    report = _render(course, what, tmp_path / "again", pdf_parts="auto", pdf_cache=str(cache))
     assert report[name]["cached"] is False  # merged anew from the cached parts
     assert (tmp_path / "again" / name).read_bytes() == merged.read_bytes()
 
 
 def test_a_part_that_grows_moves_the_parts_after_it(course: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    first = _render(course, "workbook", tmp_path / "one", pdf_cache=str(cache))  # whole: gives the map
+    # The first render has no page map yet: it renders whole and keeps the map.
+    first = _render(course, "workbook", tmp_path / "one", pdf_parts="auto", pdf_cache=str(cache))
     before = pages_of(tmp_path / "one" / "workbook.pdf")
     lesson = course / LONG_LESSON
     saved = lesson.read_text(encoding="utf-8")
@@ -113,7 +114,7 @@ def test_a_part_that_grows_moves_the_parts_after_it(course: Path, tmp_path: Path
         lesson.write_text(saved + "\n\n" + "\n\n".join(
             f"Extra paragraph {i} that makes the first module several pages longer than it was. " * 6
             for i in range(40)) + "\n", encoding="utf-8")
-        report = _render(course, "workbook", tmp_path / "two", pdf_cache=str(cache))
+        report = _render(course, "workbook", tmp_path / "two", pdf_parts="auto", pdf_cache=str(cache))
         _render(course, "workbook", tmp_path / "single", pdf_parts="off")
     finally:
         lesson.write_text(saved, encoding="utf-8")
@@ -156,7 +157,7 @@ def test_a_build_killed_in_the_merge_leaves_the_site_whole(tmp_path: Path) -> No
     """SIGKILL inside the merge, after it started writing: the old site/ is untouched."""
     course = course_copy(tmp_path)
     cache = tmp_path / "cache"
-    env = dict(os.environ, COURSE_CACHE_DIR=str(cache), SOURCE_DATE_EPOCH="1767225600")
+    env = dict(os.environ, COURSE_CACHE_DIR=str(cache), SOURCE_DATE_EPOCH="1767225600", COURSE_PDF_PARTS="auto")
     cmd = [sys.executable, "-m", "builder.cli", "build", "--root", str(course), "--out", str(tmp_path / "site")]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stdout + done.stderr

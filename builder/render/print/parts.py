@@ -41,10 +41,15 @@ MAX_ROUNDS = 3  # page-map corrections before giving up and rendering the docume
 
 
 def parts_mode(extra: dict[str, str]) -> str:
-    """"auto" (parts when a page map is known), "off" (always one render), or "always" (render
-    whole for the map first when there is none, then parts: for tests)."""
-    mode = extra.get("pdf_parts") or os.environ.get("COURSE_PDF_PARTS", "") or "auto"
-    return mode if mode in ("auto", "off", "always") else "auto"
+    """"off" (always one render: the default), "auto" (parts when a page map is known), or
+    "always" (render whole for the map first when there is none, then parts: for tests).
+
+    "off" is the default because "auto" gives a first build (one render, no map yet) and the
+    builds after it (merged parts) different bytes for the same source; outputs must be
+    byte-identical for the same source whatever the cache holds. Opt in with
+    COURSE_PDF_PARTS=auto for fast one-lesson rebuilds while writing."""
+    mode = extra.get("pdf_parts") or os.environ.get("COURSE_PDF_PARTS", "") or "off"
+    return mode if mode in ("auto", "off", "always") else "off"
 
 
 @dataclass
