@@ -11,6 +11,7 @@ from builder.model.forms import find_form
 from builder.model.load import load_project
 from builder.model.project import Project
 from tests.helpers import REPO
+from tests.site.conftest import browser  # noqa: F401  (the site tests' one Chromium)
 
 
 @pytest.fixture(scope="session")

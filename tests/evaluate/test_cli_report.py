@@ -8,9 +8,9 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,20 +65,17 @@ def _assert_private(html: str) -> None:
 
 
 @pytest.mark.browser
-def test_report_passes_axe_in_chromium(project: Project, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_report_passes_axe_in_chromium(project: Project, tmp_path: Path, browser: Any) -> None:
+    """In the suite's one shared Chromium (Playwright's sync API allows one instance a thread)."""
     from tests.site.support import axe_violations
 
     ev = evaluate(project, [Source.parse(str(f)) for f in EXAMPLE_FILES], salt=b"x")
     page_file = tmp_path / "report.html"
     page_file.write_text(render_html(project, ev, "2026-12-06"), encoding="utf-8")
-    executable = shutil.which(CHROMIUM)
-    assert executable, "Chromium is needed for this test"
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--headless", "--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
         page.on("request", lambda r: requests.append(r.url))
         page.goto(page_file.as_uri())
         violations = axe_violations(page)
@@ -87,12 +84,14 @@ def test_report_passes_axe_in_chromium(project: Project, tmp_path: Path) -> None
         assert charts.count() >= 2
         for i in range(charts.count()):
             assert len(charts.nth(i).get_attribute("aria-label") or "") > 40
-        narrow = browser.new_page(viewport={"width": 390, "height": 800})
+        narrow = context.new_page()
+        narrow.set_viewport_size({"width": 390, "height": 800})
         narrow.goto(page_file.as_uri())
         narrow_violations = axe_violations(narrow)
         # Reflow (WCAG 1.4.10): wide tables scroll in their own box, the page never sideways.
         assert narrow.evaluate("document.documentElement.scrollWidth") <= 390
-        browser.close()
+    finally:
+        context.close()
     assert violations == [] and narrow_violations == []
     assert all(u.startswith("file://") for u in requests), "the report loads nothing from anywhere"
 
