@@ -16,6 +16,7 @@ import pytest
 
 from builder.checks import check_project
 from builder.model.blocks import find_blocks
+from builder.model.editions import default_edition, for_edition
 from builder.model.project import Project
 from builder.render.print import PrintReport, plan_specs, render_specs, select
 from tests.helpers import REPO
@@ -32,7 +33,9 @@ def real(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Proj
     result = check_project(REPO)
     if result.project is None or result.errors:
         pytest.skip(f"the course does not pass `course check` yet ({len(result.errors)} errors)")
-    project = result.project
+    # What `course build` prints: the default edition's copy (its terms resolved, other
+    # editions' passages gone), never the source with every edition's blocks in it.
+    project = for_edition(result.project, default_edition(result.project))
     opts = options(audience="participant")
     specs = [s for s in plan_specs(project, opts) if s.kind in ("workbook", "handout")]
     specs += [s for r in sorted(project.resources.regions) for s in select(project, "card", r)]

@@ -267,9 +267,14 @@ class Assembler:
 LONG_WORD = re.compile(r"[^\s<>]{20,}")
 
 
+_LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.S)
+
+
 def mark_long_words(html: str) -> str:
     """Wrap every word of 20 characters or more in the body text in `<span class="long">`
-    (print.css lets only those break anywhere)."""
+    (print.css lets only those break anywhere). Text inside a link is left alone: a span
+    inside `<a>` gives WeasyPrint link annotations outside the Link structure element (a
+    PDF/UA failure), and print.css lets links break anywhere instead."""
     body = html.find("<body")
     if body < 0:
         return html
@@ -277,7 +282,18 @@ def mark_long_words(html: str) -> str:
     def text(m: re.Match[str]) -> str:
         return ">" + LONG_WORD.sub(lambda w: f'<span class="long">{w.group(0)}</span>', m.group(1)) + "<"
 
-    return html[:body] + re.sub(r">([^<]+)<", text, html[body:])
+    def outside_links(part: str) -> str:
+        return re.sub(r">([^<]+)<", text, part)
+
+    rest, out, pos = html[body:], [], 0
+    for link in _LINK.finditer(rest):
+        # Text next to a link is delimited by the link's own '<' and '>': the pieces outside
+        # keep them, so that text before and after the link is matched as text.
+        out.append(outside_links(rest[pos:link.start() + 1]))
+        out.append(link.group(0)[1:-1])
+        pos = link.end() - 1
+    out.append(outside_links(rest[pos:]))
+    return html[:body] + "".join(out)
 
 
 CARD_W, CARD_H = 85.6, 54.0  # ISO/IEC 7810 ID-1, the size of a bank card
