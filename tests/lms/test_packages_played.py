@@ -140,6 +140,13 @@ def test_module_one_played_from_the_cmi5_package(browser, played, lrs: LRS) -> N
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{url}cmi5/{au_url}?{query}")
     expect(page.locator("article h1")).to_be_visible()
+    # The learner acts once the AU has started: cmi5 allows one call to the fetch URL, so a
+    # page left before the token came back cannot report (docs/site.md). Under load that
+    # takes a while.
+    deadline = time.monotonic() + 15
+    while "initialized" not in lrs.verbs():
+        assert time.monotonic() < deadline, "the AU never sent initialized"
+        time.sleep(0.05)
     for expected in pages:
         if expected != pages[0]:
             page.locator("a.md-footer__link--next").click()
