@@ -37,6 +37,14 @@ def card(page: Any, name: str) -> Any:
     return page.locator(".grid.cards li", has_text=name)
 
 
+def recorded(page: Any, fragment: str) -> None:
+    """Wait until the runtime has stored the page in the browser (the heading shows before the
+    runtime's script has run, and a new visit straight after would not find it)."""
+    page.wait_for_function(
+        "f => Object.keys(localStorage).some(k => k.startsWith('course-progress') && "
+        "(localStorage.getItem(k) || '').includes(f))", arg=fragment)
+
+
 def test_progress_and_continue_on_the_hosted_site(participant_site: Site, open_page: Any) -> None:  # noqa: F811 (fixtures)
     site = participant_site  # served with site_url: instant navigation, pages change without reloads
     page = open_page(site.url)
@@ -53,6 +61,7 @@ def test_progress_and_continue_on_the_hosted_site(participant_site: Site, open_p
     expect(page.locator("article h1")).to_have_text("Listening well")
     page.locator("a.md-footer__link--next").click()
     expect(page.locator("article h1")).to_have_text("Noticing changes")
+    recorded(page, "02-noticing")
 
     page.goto(site.url)  # a new visit to the home page
     link = page.get_by_role("link", name="Continue where you left off: Noticing changes")
@@ -99,6 +108,7 @@ def test_progress_in_the_offline_folder(offline_site: Site, open_page: Any) -> N
     expect(page.locator(".course-progress__text")).to_have_text("1 of 6 pages seen")
     page.locator("a.md-footer__link--next").click()
     expect(page.locator("article h1")).to_have_text("Responding with care")
+    recorded(page, "01-responding")
     page.goto(home)
     link = page.get_by_role("link", name="Continue where you left off: Responding with care")
     expect(card(page, "Module 2: Second steps").locator(".course-progress__text")).to_have_text("2 of 6 pages seen")
