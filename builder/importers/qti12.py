@@ -312,24 +312,11 @@ def _option_feedback(conds: list[tuple[Any, float | None, list[str]]], fbs: dict
 
 def _single(ctx: _Ctx, item: Any, pres: Any, conds: list, fbs: dict[str, str], where: Where,
             qname: str) -> dict[str, Any] | None:
-    lid = _find(pres, "response_lid")
-    labels = _labels(ctx, lid) if lid is not None else []
     right = set()
     for rc, score, _ in conds:
         if score is not None and score > 0:
             right |= {(v.text or "").strip() for v in rc.iter() if local(v.tag) == "varequal"}
-    per = _option_feedback(conds, fbs)
-    options = []
-    for ident, text in labels:
-        opt: dict[str, Any] = {"text": text or "-"}
-        if ident in right:
-            opt["correct"] = True
-        if per.get(ident):
-            opt["feedback"] = per[ident]
-        options.append(opt)
-    feedback: dict[str, str] = {}
-    _correct_feedback(fbs, feedback)
-    return {"type": "single", "options": options, "feedback": feedback}
+    return _choice(ctx, pres, conds, fbs, "single", right)
 
 
 def _true_false(ctx: _Ctx, item: Any, pres: Any, conds: list, fbs: dict[str, str], where: Where,
@@ -350,14 +337,20 @@ def _true_false(ctx: _Ctx, item: Any, pres: Any, conds: list, fbs: dict[str, str
 
 def _multiple(ctx: _Ctx, item: Any, pres: Any, conds: list, fbs: dict[str, str], where: Where,
               qname: str) -> dict[str, Any] | None:
-    lid = _find(pres, "response_lid")
-    labels = _labels(ctx, lid) if lid is not None else []
     right: set[str] = set()
     for rc, score, _ in conds:
         if score is not None and score > 0:
             for v in rc.iter():
                 if local(v.tag) == "varequal" and not any(local(a.tag) == "not" for a in v.iterancestors()):
                     right.add((v.text or "").strip())
+    return _choice(ctx, pres, conds, fbs, "multiple", right)
+
+
+def _choice(ctx: _Ctx, pres: Any, conds: list, fbs: dict[str, str], kind: str,
+            right: set[str]) -> dict[str, Any]:
+    """A single- or multiple-choice item: its options in order, `right` the correct idents."""
+    lid = _find(pres, "response_lid")
+    labels = _labels(ctx, lid) if lid is not None else []
     per = _option_feedback(conds, fbs)
     options = []
     for ident, text in labels:
@@ -369,7 +362,7 @@ def _multiple(ctx: _Ctx, item: Any, pres: Any, conds: list, fbs: dict[str, str],
         options.append(opt)
     feedback: dict[str, str] = {}
     _correct_feedback(fbs, feedback)
-    return {"type": "multiple", "options": options, "feedback": feedback}
+    return {"type": kind, "options": options, "feedback": feedback}
 
 
 def _short(ctx: _Ctx, item: Any, pres: Any, conds: list, fbs: dict[str, str], where: Where,
