@@ -105,18 +105,7 @@ def manifest12(project: Project, content: Content, meta: Meta) -> bytes:
         _sub(item, f"{{{CP12}}}title", f"{m.id}: {m.title}")
         if meta.mastery is not None and meta.rule == "mastery":
             _sub(item, f"{{{ADLCP12}}}masteryscore", f"{meta.mastery:g}")
-    res = _sub(root, f"{{{CP12}}}resources")
-    for part in content.parts:
-        r = _sub(res, f"{{{CP12}}}resource", identifier=ident("sco", part.module.id), type="webcontent",
-                 href=part.launch)
-        r.set(f"{{{ADLCP12}}}scormtype", "sco")
-        for f in content.module_files(part):
-            _sub(r, f"{{{CP12}}}file", href=f)
-        _sub(r, f"{{{CP12}}}dependency", identifierref=ident("shared", course.id))
-    shared = _sub(res, f"{{{CP12}}}resource", identifier=ident("shared", course.id), type="webcontent")
-    shared.set(f"{{{ADLCP12}}}scormtype", "asset")
-    for f in sorted([*content.shared, CONFIG, METADATA12]):
-        _sub(shared, f"{{{CP12}}}file", href=f)
+    _resources(root, content, course.id, CP12, f"{{{ADLCP12}}}scormtype", [CONFIG, METADATA12])
     return _tostring(root)
 
 
@@ -166,16 +155,23 @@ def manifest2004(project: Project, content: Content, meta: Meta) -> bytes:
             _sub(primary, f"{{{IMSSS}}}minNormalizedMeasure", f"{meta.mastery / 100:g}")
     seq = _sub(org, f"{{{IMSSS}}}sequencing")
     _sub(seq, f"{{{IMSSS}}}controlMode", choice="true", flow="true")
-    res = _sub(root, f"{{{CP}}}resources")
-    for part in content.parts:
-        r = _sub(res, f"{{{CP}}}resource", identifier=ident("sco", part.module.id), type="webcontent",
-                 href=part.launch)
-        r.set(f"{{{ADLCP}}}scormType", "sco")
-        for f in content.module_files(part):
-            _sub(r, f"{{{CP}}}file", href=f)
-        _sub(r, f"{{{CP}}}dependency", identifierref=ident("shared", course.id))
-    shared = _sub(res, f"{{{CP}}}resource", identifier=ident("shared", course.id), type="webcontent")
-    shared.set(f"{{{ADLCP}}}scormType", "asset")
-    for f in sorted([*content.shared, CONFIG]):
-        _sub(shared, f"{{{CP}}}file", href=f)
+    _resources(root, content, course.id, CP, f"{{{ADLCP}}}scormType", [CONFIG])
     return _tostring(root)
+
+
+def _resources(root: etree._Element, content: Content, course_id: str, cp: str, scorm_type: str,
+               extra: list[str]) -> None:
+    """One SCO resource per module and one shared asset resource, as both SCORM versions list
+    them; they differ only in namespaces, the spelling of scormtype and the shared extras."""
+    res = _sub(root, f"{{{cp}}}resources")
+    for part in content.parts:
+        r = _sub(res, f"{{{cp}}}resource", identifier=ident("sco", part.module.id), type="webcontent",
+                 href=part.launch)
+        r.set(scorm_type, "sco")
+        for f in content.module_files(part):
+            _sub(r, f"{{{cp}}}file", href=f)
+        _sub(r, f"{{{cp}}}dependency", identifierref=ident("shared", course_id))
+    shared = _sub(res, f"{{{cp}}}resource", identifier=ident("shared", course_id), type="webcontent")
+    shared.set(scorm_type, "asset")
+    for f in sorted([*content.shared, *extra]):
+        _sub(shared, f"{{{cp}}}file", href=f)
