@@ -61,12 +61,14 @@ def for_edition(project: Project, edition_id: str) -> Project:
         return project
     copy_ = _edition_copy(project, edition_id)
     if project.forms is not None:
-        from builder.model.forms import form_question_ids
+        if project._drawn_by_any_edition is None:
+            from builder.model.forms import form_question_ids
 
-        drawn = set(form_question_ids(project))
-        for other in project.course.editions:
-            drawn |= form_question_ids(copy_ if other.id == edition_id else _edition_copy(project, other.id))
-        copy_.forms_drawn_anywhere = frozenset(drawn)
+            drawn = set(form_question_ids(project))
+            for other in project.course.editions:
+                drawn |= form_question_ids(copy_ if other.id == edition_id else _edition_copy(project, other.id))
+            project._drawn_by_any_edition = frozenset(drawn)
+        copy_.forms_drawn_anywhere = project._drawn_by_any_edition
     return copy_
 
 

@@ -89,6 +89,8 @@ class Project:
     # On an edition's copy: every question that a form draws in ANY edition (or in the source).
     # Participants of no edition get those answers (builder.model.forms.form_question_ids).
     forms_drawn_anywhere: frozenset[str] | None = None
+    # On the source: that set, worked out once (every edition's copy shares it).
+    _drawn_by_any_edition: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def module(self, id_or_folder: str) -> Module | None:
         for m in self.modules:
