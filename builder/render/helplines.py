@@ -20,7 +20,6 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("lgbtq", "For LGBTQ+ people"),
     ("indigenous", "For Indigenous peoples"),
 )
-GROUP_LABELS = dict(GROUPS)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
